@@ -1,0 +1,52 @@
+"""k9tf: train and use small TensorFlow networks over plain data, from Python and Clojure.
+
+Networks are plain dicts (JSON-ready); every function returns a new value and
+never hands out TensorFlow objects. The API mirrors k9's:
+
+>>> import k9tf
+>>> net = k9tf.construct_network(2, 3, 2, seed=0)
+>>> samples = [k9tf.nand_gen() for _ in range(1000)]
+>>> trained = k9tf.train_epochs(20, net, samples, 0.5)
+>>> [round(p) for p in k9tf.ff([1, 1], trained)]
+[1, 0]
+"""
+
+from ._ff import ff
+from ._io import load_network, save_network
+from ._logic import (
+    and_,
+    and_gen,
+    nand,
+    nand_gen,
+    or_,
+    or_gen,
+    sample_logic_fn,
+    xor,
+    xor_gen,
+)
+from ._metrics import accuracy
+from ._network import construct_network, from_k9
+from ._train import train, train_data, train_epochs
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "accuracy",
+    "and_",
+    "and_gen",
+    "construct_network",
+    "ff",
+    "from_k9",
+    "load_network",
+    "nand",
+    "nand_gen",
+    "or_",
+    "or_gen",
+    "sample_logic_fn",
+    "save_network",
+    "train",
+    "train_data",
+    "train_epochs",
+    "xor",
+    "xor_gen",
+]

@@ -1,0 +1,92 @@
+"""The one entry point every Clojure backend calls: JSON text in, JSON text out.
+
+A request is ``{"fn": name, "args": [...], "kwargs": {...}}``; the reply is
+``{"ok": result}`` or ``{"error": {"type", "message", "traceback"}}``. Going
+through JSON (shortest round-trip float repr) keeps doubles bit-exact and makes
+every backend compute exactly what a direct Python call does. NaN and Inf are
+refused on both ways in, and never produced on the way out.
+"""
+
+import json
+import traceback
+
+from . import _logic
+from ._ff import ff
+from ._io import load_network, save_network
+from ._metrics import accuracy
+from ._network import construct_network, from_k9
+from ._train import train, train_data, train_epochs
+
+
+def sample_logic(f, samples=10000, seed=None):
+    """Return :func:`k9tf.sample_logic_fn`'s data as plain lists: ``{"inputs", "labels"}``."""
+    inputs, labels = _logic.sample_logic_fn(f, samples, seed)
+    return {"inputs": inputs.tolist(), "labels": labels.tolist()}
+
+
+def _train_with_history(*args, **kwargs):
+    network, history = train(*args, **kwargs)
+    return {"network": network, "history": history}
+
+
+FUNCTIONS = {
+    "construct_network": construct_network,
+    "from_k9": from_k9,
+    "ff": ff,
+    "train": _train_with_history,
+    "train_data": train_data,
+    "train_epochs": train_epochs,
+    "accuracy": accuracy,
+    "save_network": save_network,
+    "load_network": load_network,
+    "sample_logic": sample_logic,
+    "nand_gen": _logic.nand_gen,
+    "xor_gen": _logic.xor_gen,
+    "and_gen": _logic.and_gen,
+    "or_gen": _logic.or_gen,
+}
+"""The functions a bridge request may name."""
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} cannot cross the bridge; numbers must be finite.")
+
+
+def _dispatch(request):
+    request = json.loads(request, parse_constant=_refuse_constant)
+    if not isinstance(request, dict) or set(request) != {"fn", "args", "kwargs"}:
+        raise ValueError("a bridge request must be {'fn', 'args', 'kwargs'}.")
+    name = request["fn"]
+    if name not in FUNCTIONS:
+        raise ValueError(f"fn must be one of {', '.join(FUNCTIONS)}, got {name!r}.")
+    return FUNCTIONS[name](*request["args"], **request["kwargs"])
+
+
+def call(request):
+    """Run a JSON ``request`` and return the JSON reply; never raises on a bad request.
+
+    Parameters
+    ----------
+    request : str
+        ``{"fn": name, "args": [...], "kwargs": {...}}`` as JSON text.
+
+    Returns
+    -------
+    str
+        ``{"ok": result}``, or ``{"error": {"type", "message", "traceback"}}``.
+
+    Examples
+    --------
+    >>> call('{"fn": "accuracy", "args": [[[1, 0]], [[1, 0]]], "kwargs": {}}')
+    '{"ok": 1.0}'
+    >>> json.loads(call('{"fn": "nope", "args": [], "kwargs": {}}'))["error"]["type"]
+    'ValueError'
+    """
+    try:
+        return json.dumps({"ok": _dispatch(request)}, allow_nan=False)
+    except Exception as error:  # every failure becomes data for the JVM side
+        return json.dumps({"error": {
+            "type": type(error).__name__,
+            "message": str(error),
+            "traceback": traceback.format_exc(),
+        }})
