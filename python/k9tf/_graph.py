@@ -169,7 +169,7 @@ class _TrainLoop:
 
 
 class _Stepper:
-    """The article's loop: variables, ``GradientDescentOptimizer`` and one ``Session.run`` a step."""
+    """The article's loop: variables, ``GradientDescentOptimizer``, one ``Session.run`` a step."""
 
     def __init__(self, model):
         self.model = model

@@ -1,0 +1,129 @@
+import copy
+
+import numpy as np
+import pytest
+
+import k9tf
+
+GRID = [[0, 0], [0, 1], [1, 0], [1, 1]]
+
+
+@pytest.fixture(scope="module")
+def nand_samples():
+    x, y = k9tf.sample_logic_fn(k9tf.and_, 1000, seed=11)  # [and?, nand?] like nand_gen
+    return [[list(map(int, a)), list(map(int, b))] for a, b in zip(x, y)]
+
+
+def test_article_k9_session_learns_nand(nand_samples):
+    net = k9tf.construct_network(2, 3, 2, seed=0)
+    trained = k9tf.train_epochs(500, net, nand_samples, 0.5)
+    out = k9tf.ff([1, 1], trained)
+    assert out[0] > 0.99 and out[1] < 0.01
+    assert [o[0] > o[1] for o in k9tf.ff(GRID, trained)] == [False, False, False, True]
+
+
+def test_xor_wider_net_full_batch_reaches_full_accuracy():
+    x, y = k9tf.sample_logic_fn(k9tf.xor, 1000, seed=1)
+    vx, vy = k9tf.sample_logic_fn(k9tf.xor, 200, seed=2)
+    net = k9tf.construct_network(2, 16, 16, 2, seed=3)
+    trained, history = k9tf.train(net, (x, y), 0.5, epochs=500, batch_size=None,
+                                  validation={"inputs": vx, "labels": vy})
+    assert history["step"] == [0, 200, 400, 500]
+    assert history["train_accuracy"][-1] == 1.0 and history["validation_accuracy"][-1] == 1.0
+    assert history["cost"][-1] < history["cost"][0]
+    assert k9tf.accuracy(k9tf.ff(vx.tolist(), trained), vy) == 1.0
+
+
+def test_article_model_trains_with_session_loop():
+    x, y = k9tf.sample_logic_fn(k9tf.xor, 300, seed=1)
+    net = k9tf.construct_network(2, 16, 2, model="article", seed=2)
+    xla = k9tf.train_epochs(50, net, (x, y), 0.01, batch_size=None)
+    session = k9tf.train_epochs(50, net, (x, y), 0.01, batch_size=None, loop="session")
+    for a, b in zip(xla["layers"], session["layers"]):
+        assert np.allclose(a["weights"], b["weights"], atol=1e-5)
+
+
+def test_sample_forms_agree(nand_samples):
+    net = k9tf.construct_network(2, 3, 2, seed=5)
+    inputs = [s[0] for s in nand_samples[:100]]
+    labels = [s[1] for s in nand_samples[:100]]
+    a = k9tf.train_data(net, nand_samples[:100], 0.5)
+    b = k9tf.train_data(net, (np.array(inputs), np.array(labels)), 0.5)
+    c = k9tf.train_data(net, {"inputs": inputs, "labels": labels}, 0.5)
+    assert a == b == c
+
+
+def test_training_is_pure(nand_samples):
+    net = k9tf.construct_network(2, 3, 2, seed=6)
+    before = copy.deepcopy(net)
+    trained = k9tf.train_epochs(2, net, nand_samples, 0.5)
+    assert net == before and trained != net
+    assert trained["seed"] == net["seed"] and trained["sizes"] == net["sizes"]
+
+
+def test_epochs_compose(nand_samples):
+    net = k9tf.construct_network(2, 3, 2, seed=7)
+    twice = k9tf.train_data(k9tf.train_data(net, nand_samples, 0.5), nand_samples, 0.5)
+    assert k9tf.train_epochs(2, net, nand_samples, 0.5) == twice
+    assert k9tf.train_epochs(0, net, nand_samples, 0.5) == net
+
+
+def test_report_chunks_do_not_change_result(nand_samples):
+    net = k9tf.construct_network(2, 3, 2, seed=8)
+    plain = k9tf.train_epochs(3, net, nand_samples, 0.5)
+    reported, history = k9tf.train(net, nand_samples, 0.5, epochs=3, report_every=7)
+    assert plain == reported and len(history["step"]) == len(range(0, 3000, 7)) + 1
+
+
+def test_minibatch_with_partial_last_batch():
+    x, y = k9tf.sample_logic_fn(k9tf.or_, 103, seed=4)
+    net = k9tf.construct_network(2, 4, 2, seed=9)
+    trained, history = k9tf.train(net, (x, y), 0.5, epochs=30, batch_size=10, report_every=11)
+    assert history["step"][-1] == 30 * 11
+    assert history["train_accuracy"][-1] == 1.0
+    oversized = k9tf.train_epochs(3, net, (x, y), 0.5, batch_size=1000)
+    assert oversized == k9tf.train_epochs(3, net, (x, y), 0.5, batch_size=None)
+
+
+def test_shuffle_is_seeded(nand_samples):
+    net = k9tf.construct_network(2, 3, 2, seed=10)
+    a = k9tf.train_epochs(2, net, nand_samples, 0.5, shuffle=True, seed=1)
+    b = k9tf.train_epochs(2, net, nand_samples, 0.5, shuffle=True, seed=1)
+    c = k9tf.train_epochs(2, net, nand_samples, 0.5, shuffle=True, seed=2)
+    assert a == b != c
+    with pytest.raises(ValueError, match="shuffle"):
+        k9tf.train_epochs(1, net, nand_samples, 0.5, shuffle=True, loop="session")
+
+
+def test_report_lines_are_logged(caplog, nand_samples):
+    net = k9tf.construct_network(2, 3, 2, seed=12)
+    with caplog.at_level("INFO", logger="k9tf"):
+        k9tf.train(net, nand_samples, 0.5, epochs=1, report_every=500,
+                   validation=nand_samples[:10])
+    text = caplog.text
+    assert "Cost function value as of step 0:" in text
+    assert "Accuracy for training dataset:" in text
+    assert "Validation accuracy estimate:" in text
+
+
+def test_callback_receives_records(nand_samples):
+    records = []
+    net = k9tf.construct_network(2, 3, 2, seed=13)
+    k9tf.train(net, nand_samples, 0.5, epochs=1, report_every=400, callback=records.append)
+    assert [r["step"] for r in records] == [0, 400, 800, 1000]
+    assert set(records[0]) == {"step", "cost", "train_accuracy", "validation_accuracy",
+                               "seconds"}
+
+
+def test_divergence_is_an_error():
+    x, y = k9tf.sample_logic_fn(k9tf.xor, 100, seed=1)
+    net = k9tf.construct_network(2, 8, 2, output="linear", loss="squared-error", seed=1)
+    with pytest.raises(ValueError, match="diverged"):
+        k9tf.train_epochs(50, net, (x, y), 1e6, batch_size=None)
+
+
+def test_float64_network_trains_in_float64():
+    net = k9tf.construct_network(2, 3, 2, dtype="float64", seed=1)
+    trained = k9tf.train_epochs(1, net, [[[1, 1], [1, 0]]], 0.5)
+    weights = np.asarray(trained["layers"][0]["weights"])
+    assert not np.array_equal(weights.astype(np.float32).astype(float), weights)
