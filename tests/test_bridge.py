@@ -30,3 +30,11 @@ def test_bridge_errors_are_data():
     reply = json.loads(_bridge.call('{"fn": "ff", "args": [[NaN, 1]], "kwargs": {}}'))
     assert "finite" in reply["error"]["message"]
     assert json.loads(_bridge.call("{not json"))["error"]["type"] == "JSONDecodeError"
+
+
+def test_bridge_errors_name_the_argument():
+    net = k9tf.construct_network(2, 3, 2, seed=1)
+    assert call("ff", [1, 2, 3], net)["error"]["arg"] == "input"
+    assert call("train_epochs", -1, net, [[[0, 1], [1, 0]]], 0.5)["error"]["arg"] == "epochs"
+    assert call("train_data", net, [[[0, 1], [1, 0]]], 0)["error"]["arg"] == "learning_rate"
+    assert call("train_data", {"sizes": 1}, [], 0.5)["error"]["arg"] == "network"

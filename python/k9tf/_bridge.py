@@ -1,12 +1,14 @@
 """The one entry point every Clojure backend calls: JSON text in, JSON text out.
 
 A request is ``{"fn": name, "args": [...], "kwargs": {...}}``; the reply is
-``{"ok": result}`` or ``{"error": {"type", "message", "traceback"}}``. Going
+``{"ok": result}`` or ``{"error": {"type", "message", "arg", "traceback"}}``,
+where ``arg`` names the argument a ``ValueError``/``TypeError`` is about. Going
 through JSON (shortest round-trip float repr) keeps doubles bit-exact and makes
 every backend compute exactly what a direct Python call does. NaN and Inf are
 refused on both ways in, and never produced on the way out.
 """
 
+import inspect
 import json
 import traceback
 
@@ -52,14 +54,25 @@ def _refuse_constant(name):
     raise ValueError(f"{name} cannot cross the bridge; numbers must be finite.")
 
 
-def _dispatch(request):
+def _parse(request):
     request = json.loads(request, parse_constant=_refuse_constant)
     if not isinstance(request, dict) or set(request) != {"fn", "args", "kwargs"}:
         raise ValueError("a bridge request must be {'fn', 'args', 'kwargs'}.")
-    name = request["fn"]
-    if name not in FUNCTIONS:
-        raise ValueError(f"fn must be one of {', '.join(FUNCTIONS)}, got {name!r}.")
-    return FUNCTIONS[name](*request["args"], **request["kwargs"])
+    if request["fn"] not in FUNCTIONS:
+        raise ValueError(f"fn must be one of {', '.join(FUNCTIONS)}, got {request['fn']!r}.")
+    return request
+
+
+_PARAMETERS = {
+    name: {*inspect.signature(train if name == "train" else f).parameters, "epochs"}
+    for name, f in FUNCTIONS.items()
+}
+
+
+def _argument(name, message):
+    """Return the argument an error message starts with, if function ``name`` takes it."""
+    first = message.split(" ", 1)[0]
+    return first if first in _PARAMETERS.get(name, ()) else None
 
 
 def call(request):
@@ -73,7 +86,7 @@ def call(request):
     Returns
     -------
     str
-        ``{"ok": result}``, or ``{"error": {"type", "message", "traceback"}}``.
+        ``{"ok": result}``, or ``{"error": {"type", "message", "arg", "traceback"}}``.
 
     Examples
     --------
@@ -82,11 +95,16 @@ def call(request):
     >>> json.loads(call('{"fn": "nope", "args": [], "kwargs": {}}'))["error"]["type"]
     'ValueError'
     """
+    name = None
     try:
-        return json.dumps({"ok": _dispatch(request)}, allow_nan=False)
+        parsed = _parse(request)
+        name = parsed["fn"]
+        result = FUNCTIONS[name](*parsed["args"], **parsed["kwargs"])
+        return json.dumps({"ok": result}, allow_nan=False)
     except Exception as error:  # every failure becomes data for the JVM side
         return json.dumps({"error": {
             "type": type(error).__name__,
             "message": str(error),
+            "arg": _argument(name, str(error)),
             "traceback": traceback.format_exc(),
         }})

@@ -1,0 +1,177 @@
+(ns k9tf.bridge.jna
+  "Embedded CPython through JNA: loads libpython into this JVM and calls the
+  k9tf core in-process. Any JVM thread may call; each call holds the GIL only
+  while Python runs. One interpreter per JVM, started on first use and never
+  finalised."
+  (:require [clojure.string :as str]
+            [k9tf.bridge.protocol :as p])
+  (:import (com.sun.jna Function Library Memory NativeLibrary Pointer)
+           (com.sun.jna.ptr LongByReference PointerByReference)
+           (java.nio.charset StandardCharsets)
+           (java.util.concurrent TimeUnit)
+           (java.util.concurrent.locks ReadWriteLock ReentrantReadWriteLock)))
+
+(set! *warn-on-reflection* true)
+
+(def ^:private rtld-now-global (int 0x102))
+
+(defn- setting
+  "Returns option `k` from opts, else system property `prop`, else env `env`."
+  [opts k prop env]
+  (or (get opts k) (System/getProperty prop) (System/getenv env)))
+
+(defn python-executable
+  "Returns the Python executable to embed: `:python` in opts, `-Dk9tf.python`,
+  `K9TF_PYTHON`, else `python3`."
+  [opts]
+  (or (setting opts :python "k9tf.python" "K9TF_PYTHON") "python3"))
+
+(defn- run-python
+  "Runs `python -c code` and returns its trimmed stdout; throws ex-info on failure."
+  [python code]
+  (let [^Process process
+        (try (.start (doto (ProcessBuilder. ^java.util.List (list python "-c" code))
+                       (.redirectErrorStream true)))
+             (catch java.io.IOException e
+               (throw (ex-info (str "Cannot run Python executable " python
+                                    "; set K9TF_PYTHON or -Dk9tf.python.")
+                               {:k9tf/error :backend :backend :jna :python python} e))))
+        out (slurp (.getInputStream process))]
+    (when-not (zero? (.waitFor process))
+      (throw (ex-info (str python " failed: " out) {:k9tf/error :backend :backend :jna})))
+    (str/trim out)))
+
+(defn libpython-path
+  "Returns the path of the shared libpython for opts: `:libpython`,
+  `-Dk9tf.libpython`, `K9TF_LIBPYTHON`, else asked of the Python executable."
+  [opts]
+  (or (setting opts :libpython "k9tf.libpython" "K9TF_LIBPYTHON")
+      (let [python (python-executable opts)
+            path (run-python python (str "import os, sysconfig; v = sysconfig.get_config_var; "
+                                         "print(os.path.join(v('LIBDIR') or '', "
+                                         "v('LDLIBRARY') or ''))"))]
+        (when-not (str/ends-with? path ".so")
+          (throw (ex-info (str python " has no shared libpython (" path "); rebuild Python "
+                               "with --enable-shared or set K9TF_LIBPYTHON.")
+                          {:k9tf/error :backend :backend :jna :libpython path})))
+        path)))
+
+;;; C API access
+
+(defn- function ^Function [^NativeLibrary lib fname] (.getFunction lib fname))
+
+(defn- invoke-ptr ^Pointer [lib fname & args]
+  (.invoke (function lib fname) Pointer (object-array args)))
+
+(defn- invoke-int [lib fname & args]
+  (long (.invoke (function lib fname) Integer (object-array args))))
+
+(defn- decref [lib ^Pointer obj]
+  (when obj (.invokeVoid (function lib "Py_DecRef") (object-array [obj]))))
+
+(defn- utf8 ^String [lib ^Pointer obj]
+  (let [size (LongByReference.)
+        chars (invoke-ptr lib "PyUnicode_AsUTF8AndSize" obj size)]
+    (String. (.getByteArray chars 0 (int (.getValue size))) StandardCharsets/UTF_8)))
+
+(defn- fetch-error
+  "Returns the pending Python exception's text (and clears it)."
+  [lib]
+  (let [refs (repeatedly 3 #(PointerByReference.))]
+    (.invokeVoid (function lib "PyErr_Fetch") (object-array refs))
+    (let [[kind value tb] (map #(.getValue ^PointerByReference %) refs)
+          text (when value
+                 (let [s (invoke-ptr lib "PyObject_Str" value)]
+                   (try (utf8 lib s) (finally (decref lib s)))))]
+      (run! #(decref lib %) [kind value tb])
+      (or text "unknown Python error"))))
+
+(defn- checked ^Pointer [lib what ^Pointer obj]
+  (or obj (throw (ex-info (str what " failed: " (fetch-error lib))
+                          {:k9tf/error :backend :backend :jna}))))
+
+;;; The interpreter
+
+(defonce ^:private interpreter (atom nil))
+
+(defn- gil-gate
+  "Returns the lock every GIL section holds for reading; a shutdown hook takes
+  it for writing so the JVM never exits while a thread holds the GIL."
+  ^ReadWriteLock []
+  (let [gate (ReentrantReadWriteLock.)]
+    (.addShutdownHook (Runtime/getRuntime)
+                      (Thread. #(.tryLock (.writeLock gate) 60 TimeUnit/SECONDS)))
+    gate))
+
+(defn- with-gil* [{:keys [lib ^ReadWriteLock gate]} f]
+  (let [read-lock (.readLock gate)]
+    (.lock read-lock)
+    (try
+      (let [state (invoke-int lib "PyGILState_Ensure")]
+        (try (f) (finally (.invoke (function lib "PyGILState_Release") Void
+                                   (object-array [(int state)])))))
+      (finally (.unlock read-lock)))))
+
+(defn- start-interpreter [opts]
+  (let [python (python-executable opts)
+        path (libpython-path (assoc opts :python python))
+        lib (try (NativeLibrary/getInstance ^String path
+                                           ^java.util.Map {Library/OPTION_OPEN_FLAGS
+                                                           rtld-now-global})
+                 (catch UnsatisfiedLinkError e
+                   (throw (ex-info (str "Cannot load libpython " path ": " (ex-message e))
+                                   {:k9tf/error :backend :backend :jna :libpython path} e))))
+        ;; Py_SetProgramName keeps the pointer: the Memory must live forever.
+        program (doto (Memory. (* 4 (inc (count python)))) (.setWideString 0 python))
+        fresh? (zero? (invoke-int lib "Py_IsInitialized"))
+        _ (when fresh?
+            (.invokeVoid (function lib "Py_SetProgramName") (object-array [program]))
+            (.invokeVoid (function lib "Py_InitializeEx") (object-array [(int 0)]))
+            (invoke-ptr lib "PyEval_SaveThread"))
+        state {:lib lib :program program :gate (gil-gate) :python python :libpython path}
+        call-fn (with-gil* state
+                  (fn []
+                    (let [module (invoke-ptr lib "PyImport_ImportModule" "k9tf._bridge")]
+                      (when-not module
+                        (throw (ex-info (str "Python " python " cannot import k9tf: "
+                                             (fetch-error lib) ". Run `make setup` or set "
+                                             "K9TF_PYTHON to a Python that has k9tf.")
+                                        {:k9tf/error :backend :backend :jna :python python})))
+                      (try (checked lib "getattr call" (invoke-ptr lib "PyObject_GetAttrString"
+                                                                   module "call"))
+                           (finally (decref lib module))))))]
+    (assoc state :call-fn call-fn)))
+
+(defn- interpreter! [opts]
+  (or @interpreter
+      (locking interpreter
+        (or @interpreter (reset! interpreter (start-interpreter opts))))))
+
+(defn- call-bridge [{:keys [lib call-fn] :as state} ^String request]
+  (with-gil* state
+    (fn []
+      (let [bytes (.getBytes request StandardCharsets/UTF_8)
+            arg (checked lib "decode request"
+                         (invoke-ptr lib "PyUnicode_DecodeUTF8" bytes (long (alength bytes))
+                                     "strict"))
+            args (invoke-ptr lib "PyTuple_New" (long 1))]
+        (invoke-int lib "PyTuple_SetItem" args (long 0) arg) ; steals arg
+        (let [reply (invoke-ptr lib "PyObject_CallObject" call-fn args)]
+          (decref lib args)
+          (try (utf8 lib (checked lib "k9tf._bridge.call" reply))
+               (finally (decref lib reply))))))))
+
+(defrecord JnaBackend [kind opts state]
+  p/PBridge
+  (-start! [b] (assoc b :state (interpreter! opts)))
+  (-call [_ request] (call-bridge state request))
+  (-stop! [b] b))
+
+(defn jna-backend
+  "Returns an unstarted embedded-CPython backend. Options:
+  * `:python` - Python executable whose environment has k9tf (default:
+    `-Dk9tf.python`, `K9TF_PYTHON`, else `python3`)
+  * `:libpython` - path of libpython3.x.so (default: asked of `:python`)
+  The interpreter is process-wide: the first started backend's options win."
+  [opts]
+  (map->JnaBackend {:kind :jna :opts opts}))

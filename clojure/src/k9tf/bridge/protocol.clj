@@ -1,0 +1,14 @@
+(ns k9tf.bridge.protocol
+  "Internal: the protocol every Python backend implements. Callers use
+  `k9tf.python`, never these functions.")
+
+(defprotocol PBridge
+  "A live connection to a Python interpreter that has the k9tf core."
+  (-start! [backend]
+    "Starts or attaches to the interpreter and imports `k9tf._bridge`; returns
+    the started backend. Throws ex-info saying what is missing if it cannot.")
+  (-call [backend request]
+    "Sends the JSON text `request` to `k9tf._bridge.call` and returns its JSON
+    reply text. Safe to call from any thread.")
+  (-stop! [backend]
+    "Releases what -start! acquired; the interpreter may live on."))
