@@ -63,15 +63,17 @@
   `(construct-network num-in num-hidden num-out)` has one hidden layer;
   `(construct-network size-in size-hidden num-hidden size-out)` has
   `num-hidden` hidden layers of `size-hidden`. Either takes a trailing map
-  of `default-network-options`; `(construct-network {:sizes [2 16 16 2] ...})`
-  takes any layer sizes."
+  of `default-network-options` (`(construct-network 2 2 opts)` has no hidden
+  layer); `(construct-network {:sizes [2 16 16 2] ...})` takes any sizes."
   ([opts]
    (when-not (map? opts)
      (throw (ex-info "construct-network with one argument needs an options map with :sizes"
                      {:k9tf/error :invalid-arg :arg :options :value opts})))
    (network-call (:sizes opts) (dissoc opts :sizes)))
   ([num-in num-hidden num-out]
-   (network-call [num-in num-hidden num-out] {}))
+   (if (map? num-out)
+     (network-call [num-in num-hidden] num-out)
+     (network-call [num-in num-hidden num-out] {})))
   ([size-in size-hidden num-hidden-or-out size-out-or-opts]
    (if (map? size-out-or-opts)
      (network-call [size-in size-hidden num-hidden-or-out] size-out-or-opts)

@@ -115,9 +115,8 @@
 (defn- start-interpreter [opts]
   (let [python (python-executable opts)
         path (libpython-path (assoc opts :python python))
-        lib (try (NativeLibrary/getInstance ^String path
-                                           ^java.util.Map {Library/OPTION_OPEN_FLAGS
-                                                           rtld-now-global})
+        ^java.util.Map open-options {Library/OPTION_OPEN_FLAGS rtld-now-global}
+        lib (try (NativeLibrary/getInstance ^String path open-options)
                  (catch UnsatisfiedLinkError e
                    (throw (ex-info (str "Cannot load libpython " path ": " (ex-message e))
                                    {:k9tf/error :backend :backend :jna :libpython path} e))))

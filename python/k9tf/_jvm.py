@@ -1,0 +1,64 @@
+"""Hosting a JVM with JPype, so Clojure code runs in this process and calls k9tf back.
+
+The Clojure side's ``:jpype`` backend receives a Python object implementing
+``java.util.function.Function`` that maps a JSON request to
+:func:`k9tf._bridge.call`'s reply; JPype takes the GIL for each call.
+"""
+
+import os
+
+from . import _bridge, _classpath
+
+ROOT = os.environ.get("K9TF_ROOT") or os.path.dirname(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _start_jvm(aliases):
+    import jpype  # noqa: PLC0415 - optional dependency, needed only here
+
+    if not os.path.exists(os.path.join(ROOT, "deps.edn")):
+        raise RuntimeError(f"no deps.edn in {ROOT}; run from a k9tf checkout or set K9TF_ROOT.")
+    path, jvm_opts, _, missing = _classpath.classpath(ROOT, aliases)
+    if missing:
+        raise RuntimeError(f"no jar for {', '.join(missing)}; put it on K9TF_EXTRA_CLASSPATH.")
+    # interrupt=False: Ctrl-C reaches Python instead of killing the JVM.
+    jpype.startJVM(*jvm_opts, classpath=path.split(os.pathsep), convertStrings=True,
+                   interrupt=False)
+
+    @jpype.JImplements("java.util.function.Function")
+    class BridgeCall:
+        @jpype.JOverride
+        def apply(self, request):
+            return _bridge.call(str(request))
+
+    clojure = jpype.JClass("clojure.java.api.Clojure")
+    clojure.var("clojure.core", "require").invoke(clojure.read("k9tf.python"))
+    options = clojure.var("clojure.core", "hash-map").invoke(clojure.read(":call"), BridgeCall())
+    clojure.var("k9tf.python", "set-backend!").invoke(clojure.read(":jpype"), options)
+    return jpype, clojure
+
+
+def run_clojure(args, aliases=()):
+    """Run ``clojure.main`` with ``args`` in a JVM hosted here; return its exit status.
+
+    Parameters
+    ----------
+    args : list of str
+        clojure.main's arguments: none for a REPL, ``-e EXPR``, ``-m NS``, a script.
+    aliases : sequence of str
+        deps.edn aliases whose paths join the classpath (e.g. ``["test"]``).
+
+    Returns
+    -------
+    int
+        0, or the status a Clojure ``System/exit`` asked for.
+    """
+    jpype, clojure = _start_jvm(aliases)
+    try:
+        jpype.JClass("clojure.main").main(jpype.JArray(jpype.JString)(list(args)))
+        return 0
+    except jpype.JException as error:
+        print(f"k9tf: {error.getClass().getName()}: {error.getMessage()}")
+        return 1
+    finally:
+        clojure.var("clojure.core", "shutdown-agents").invoke()
