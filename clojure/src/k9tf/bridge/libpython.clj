@@ -9,28 +9,29 @@
 (defn- resolve-py
   "Returns libpython-clj's `libpython-clj2.python/<sym>`, or throws ex-info."
   [sym]
-  (try (requiring-resolve (symbol "libpython-clj2.python" (name sym)))
-       (catch Exception e
-         (throw (ex-info (str "libpython-clj is not on the classpath; add the deps.edn "
-                              "alias :libpython-clj or choose another backend.")
-                         {:k9tf/error :backend :backend :libpython-clj} e)))))
+  (or (try (requiring-resolve (symbol "libpython-clj2.python" (name sym)))
+           (catch Exception e
+             (throw (ex-info (str "libpython-clj is not on the classpath; add the deps.edn "
+                                  "alias :libpython-clj or choose another backend.")
+                             {:k9tf/error :backend :backend :libpython-clj} e))))
+      (throw (ex-info (str "libpython-clj has no " sym "; k9tf needs libpython-clj 2.x.")
+                      {:k9tf/error :backend :backend :libpython-clj}))))
 
-(defrecord LibpythonBackend [kind opts bridge-call py-call py->jvm]
+(defrecord LibpythonBackend [kind opts bridge py-call-attr py->jvm]
   p/PBridge
   (-start! [b]
     (let [initialize! (resolve-py 'initialize!)
           import-module (resolve-py 'import-module)
-          get-attr (resolve-py 'get-attr)
           python (or (:python opts) (System/getProperty "k9tf.python")
                      (System/getenv "K9TF_PYTHON") "python3")]
       (apply initialize! (cond-> [:python-executable python]
                            (:library-path opts) (conj :library-path (:library-path opts))))
       (assoc b
-             :bridge-call (get-attr (import-module "k9tf._bridge") "call")
-             :py-call (resolve-py 'call)
+             :bridge (import-module "k9tf._bridge")
+             :py-call-attr (resolve-py 'call-attr)
              :py->jvm (resolve-py '->jvm))))
   (-call [_ request]
-    (str (py->jvm (py-call bridge-call request))))
+    (str (py->jvm (py-call-attr bridge "call" request))))
   (-stop! [b] b))
 
 (defn libpython-backend

@@ -1,0 +1,13 @@
+"""The clojure.test suite, through every way Clojure reaches the Python core."""
+
+import pytest
+
+from jvm import MODES, run
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_clojure_suite(mode):
+    done = run(mode, ["-m", "k9tf.test-runner"])
+    print(done.stdout[-5000:], done.stderr[-5000:])
+    assert done.returncode == 0, "clojure.test reported failures (see output)"
+    assert "0 failures, 0 errors." in done.stdout
