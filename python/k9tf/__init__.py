@@ -31,6 +31,7 @@ from ._train import train, train_data, train_epochs
 __version__ = "0.1.0"
 
 __all__ = [
+    "K9Classifier",
     "accuracy",
     "and_",
     "and_gen",
@@ -50,3 +51,28 @@ __all__ = [
     "xor",
     "xor_gen",
 ]
+
+
+def __getattr__(name):
+    """Import :class:`K9Classifier` on first use, so scikit-learn stays an optional extra.
+
+    Parameters
+    ----------
+    name : str
+        The attribute looked up on the module.
+
+    Returns
+    -------
+    type
+        ``K9Classifier`` when ``name == "K9Classifier"``.
+
+    Raises
+    ------
+    AttributeError
+        For any other name.
+    """
+    if name == "K9Classifier":
+        from ._estimator import K9Classifier
+
+        return K9Classifier
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

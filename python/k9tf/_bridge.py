@@ -10,6 +10,7 @@ refused on both ways in, and never produced on the way out.
 
 import inspect
 import json
+import re
 import traceback
 
 from . import _logic
@@ -71,7 +72,7 @@ _PARAMETERS = {
 
 def _argument(name, message):
     """Return the argument an error message starts with, if function ``name`` takes it."""
-    first = message.split(" ", 1)[0]
+    first = re.match(r"\w*", message).group()
     return first if first in _PARAMETERS.get(name, ()) else None
 
 

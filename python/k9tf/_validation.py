@@ -136,11 +136,14 @@ def check_network(network):
     if network["version"] != FORMAT_VERSION:
         raise ValueError(f"network version must be {FORMAT_VERSION}, "
                          f"got {_brief(network['version'])}.")
-    sizes = check_sizes(network["sizes"])
     overrides = {k: network[k] for k in ("activation", "output", "loss", "bias", "init", "dtype")}
     if any(v is None for v in overrides.values()):
         raise ValueError(f"network options must not be None, got {overrides!r}.")
-    options = check_options(sizes, network["model"], overrides)
+    try:
+        sizes = check_sizes(network["sizes"])
+        options = check_options(sizes, network["model"], overrides)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"network {error}") from None
     check_seed(network["seed"], "network seed")
     layers = network["layers"]
     if not isinstance(layers, Sequence) or len(layers) != len(sizes) - 1:
