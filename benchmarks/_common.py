@@ -1,0 +1,282 @@
+"""Helpers shared by the benchmark scripts: timing, tables, results and the command line.
+
+Every benchmark script defines ``run(quick=False) -> dict`` returning a result
+(see :func:`result`) and calls :func:`main` under ``if __name__ == "__main__"``,
+which prints the result's markdown table and, with ``--json PATH``, writes the
+whole result as JSON so that ``run_all.py`` can collect it.
+"""
+
+import argparse
+import json
+import math
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+"""The benchmarks directory (where charts and RESULTS.md are written)."""
+
+ROOT = os.path.dirname(HERE)
+"""The repository root."""
+
+
+def best_of(fn, reps=3, setup=None, long_seconds=math.inf):
+    """Time ``fn()`` ``reps`` times with ``time.perf_counter`` and return the fastest run.
+
+    Warm-up is the caller's job: call everything that compiles or caches first.
+
+    Parameters
+    ----------
+    fn : callable
+        The work to time; called with no arguments.
+    reps : int, default=3
+        Most runs to time.
+    setup : callable, optional
+        Called (untimed) before each run, e.g. to reset weights.
+    long_seconds : float, default=inf
+        Stop after any run slower than this, so slow contenders run fewer times.
+
+    Returns
+    -------
+    best : float
+        The fastest run, in seconds.
+    runs : int
+        How many runs were timed.
+    value : object
+        What the last run of ``fn`` returned.
+    """
+    times, value = [], None
+    for _ in range(reps):
+        if setup is not None:
+            setup()
+        began = time.perf_counter()
+        value = fn()
+        times.append(time.perf_counter() - began)
+        if times[-1] > long_seconds:
+            break
+    return min(times), len(times), value
+
+
+def median_per_call(fn, calls, batches=5):
+    """Return the median over ``batches`` of the mean time of one call in a batch of ``calls``.
+
+    Parameters
+    ----------
+    fn : callable
+        The call to time; called with no arguments.
+    calls : int
+        Calls per batch.
+    batches : int, default=5
+        Batches timed.
+
+    Returns
+    -------
+    float
+        Seconds per call (median of the batch means).
+    """
+    means = []
+    for _ in range(batches):
+        began = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        means.append((time.perf_counter() - began) / calls)
+    return statistics.median(means)
+
+
+def params_of(network, dtype=None):
+    """Return a k9tf network's parameters as numpy arrays ``[w0, b0, w1, b1, ...]``.
+
+    Parameters
+    ----------
+    network : dict
+        A network dict from :func:`k9tf.construct_network` or training.
+    dtype : str, optional
+        Array dtype; defaults to the network's own ``dtype``.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        Weights shaped ``(n_in, n_out)`` and biases shaped ``(n_out,)``, in layer order.
+    """
+    import numpy as np
+
+    dtype = dtype or network["dtype"]
+    params = []
+    for layer in network["layers"]:
+        params += [np.asarray(layer["weights"], dtype), np.asarray(layer["biases"], dtype)]
+    return params
+
+
+def max_abs_diff(a, b):
+    """Return the largest absolute difference between two lists of arrays of the same shapes.
+
+    Parameters
+    ----------
+    a, b : list of array_like
+        Parameter lists, e.g. from :func:`params_of`.
+
+    Returns
+    -------
+    float
+        ``max |a_i - b_i|`` over every element of every pair.
+    """
+    import numpy as np
+
+    return max(float(np.max(np.abs(np.asarray(x, np.float64) - np.asarray(y, np.float64))))
+               for x, y in zip(a, b, strict=True))
+
+
+def fmt_seconds(seconds):
+    """Format a duration in seconds with three significant digits.
+
+    Parameters
+    ----------
+    seconds : float or None
+        The duration; None prints as a dash.
+
+    Returns
+    -------
+    str
+        E.g. ``"0.0145"``, ``"12.3"``.
+    """
+    if seconds is None:
+        return "–"
+    return f"{seconds:.3g}"
+
+
+def fmt_ratio(ratio, target=None):
+    """Format a ratio, marking it against an upper-bound target.
+
+    Parameters
+    ----------
+    ratio : float or None
+        The ratio; None prints as a dash.
+    target : float, optional
+        The largest ratio that meets the target.
+
+    Returns
+    -------
+    str
+        E.g. ``"0.52x ✓"`` or ``"1.3x ✗"``.
+    """
+    if ratio is None:
+        return "–"
+    text = f"{ratio:.3g}x"
+    if target is not None:
+        text += " ✓" if ratio <= target else " ✗"
+    return text
+
+
+def markdown_table(columns, rows):
+    """Return a markdown table.
+
+    Parameters
+    ----------
+    columns : list of str
+        Header cells.
+    rows : list of list
+        Body cells, converted with ``str``.
+
+    Returns
+    -------
+    str
+        The table, one line per row, without a trailing newline.
+    """
+    lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
+    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def result(name, title, question, markdown, rows, notes=(), seconds=None):
+    """Return a benchmark result as a JSON-ready dict.
+
+    Parameters
+    ----------
+    name : str
+        The script's name, e.g. ``"train_speed"``.
+    title : str
+        Heading for the results file.
+    question : str
+        The question the benchmark answers, one sentence.
+    markdown : str
+        The table(s) to print and to put in the results file.
+    rows : list of dict
+        The measurements, as plain data.
+    notes : sequence of str, optional
+        Lines printed under the table (method, caveats).
+    seconds : float, optional
+        How long the benchmark took.
+
+    Returns
+    -------
+    dict
+        Keys ``name``, ``title``, ``question``, ``markdown``, ``rows``, ``notes``, ``seconds``.
+    """
+    return {"name": name, "title": title, "question": question, "markdown": markdown,
+            "rows": rows, "notes": list(notes), "seconds": seconds}
+
+
+def render(res):
+    """Return a result as markdown: question, table(s) and notes.
+
+    Parameters
+    ----------
+    res : dict
+        A result from :func:`result`.
+
+    Returns
+    -------
+    str
+        Markdown text.
+    """
+    parts = [f"_{res['question']}_", "", res["markdown"]]
+    if res["notes"]:
+        parts += [""] + [f"- {note}" for note in res["notes"]]
+    if res.get("seconds") is not None:
+        parts += ["", f"(benchmark took {res['seconds']:.0f} s)"]
+    return "\n".join(parts)
+
+
+def main(run, argv=None):
+    """Run a benchmark from the command line: ``--quick`` and ``--json PATH``.
+
+    Parameters
+    ----------
+    run : callable
+        The script's ``run(quick=False)``, returning a result dict.
+    argv : list of str, optional
+        Arguments; defaults to ``sys.argv[1:]``.
+
+    Returns
+    -------
+    dict
+        The result.
+    """
+    parser = argparse.ArgumentParser(description=sys.modules[run.__module__].__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small sizes: a fast smoke run")
+    parser.add_argument("--json", metavar="PATH", help="also write the result as JSON here")
+    args = parser.parse_args(argv)
+    began = time.perf_counter()
+    res = run(quick=args.quick)
+    res["seconds"] = time.perf_counter() - began
+    res["quick"] = args.quick
+    print(f"\n## {res['title']}\n\n{render(res)}\n", flush=True)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(res, f, indent=1)
+    return res
+
+
+def progress(message):
+    """Print a progress line to stderr, flushed, so long runs show they are alive.
+
+    Parameters
+    ----------
+    message : str
+        The line.
+    """
+    print(f"  [{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
