@@ -10,7 +10,6 @@ import argparse
 import json
 import math
 import os
-import statistics
 import sys
 import time
 
@@ -60,30 +59,25 @@ def best_of(fn, reps=3, setup=None, long_seconds=math.inf):
     return min(times), len(times), value
 
 
-def median_per_call(fn, calls, batches=5):
-    """Return the median over ``batches`` of the mean time of one call in a batch of ``calls``.
+def per_call(fn, calls):
+    """Return the mean time of one call of ``fn()`` over ``calls`` back-to-back calls.
 
     Parameters
     ----------
     fn : callable
         The call to time; called with no arguments.
     calls : int
-        Calls per batch.
-    batches : int, default=5
-        Batches timed.
+        Number of calls in the batch.
 
     Returns
     -------
     float
-        Seconds per call (median of the batch means).
+        Seconds per call.
     """
-    means = []
-    for _ in range(batches):
-        began = time.perf_counter()
-        for _ in range(calls):
-            fn()
-        means.append((time.perf_counter() - began) / calls)
-    return statistics.median(means)
+    began = time.perf_counter()
+    for _ in range(calls):
+        fn()
+    return (time.perf_counter() - began) / calls
 
 
 def params_of(network, dtype=None):

@@ -38,3 +38,22 @@ def test_bridge_errors_name_the_argument():
     assert call("train_epochs", -1, net, [[[0, 1], [1, 0]]], 0.5)["error"]["arg"] == "epochs"
     assert call("train_data", net, [[[0, 1], [1, 0]]], 0)["error"]["arg"] == "learning_rate"
     assert call("train_data", {"sizes": 1}, [], 0.5)["error"]["arg"] == "network"
+
+
+def test_interrupt_cancels_a_running_call():
+    import threading
+    import time
+
+    x, y = k9tf.sample_logic_fn(k9tf.xor, 1000, seed=1)
+    net = k9tf.construct_network(2, 16, 2, seed=1)
+    request = json.dumps({"fn": "train_epochs", "args": [10**6, net, {
+        "inputs": x.tolist(), "labels": y.tolist()}, 0.1], "kwargs": {}, "id": 7})
+    replies = []
+    worker = threading.Thread(target=lambda: replies.append(json.loads(_bridge.call(request))))
+    worker.start()
+    time.sleep(1.0)
+    assert call("interrupt", 7) == {"ok": True}
+    worker.join(timeout=20)
+    assert not worker.is_alive() and replies[0]["error"]["type"] == "KeyboardInterrupt"
+    assert call("interrupt", 7) == {"ok": False}
+    assert "ok" in call("ff", [1, 0], net)

@@ -15,6 +15,7 @@ import traceback
 
 from . import _logic
 from ._ff import ff
+from ._interrupt import interrupt, interruptible
 from ._io import load_network, save_network
 from ._metrics import accuracy
 from ._network import construct_network, from_k9
@@ -47,6 +48,7 @@ FUNCTIONS = {
     "xor_gen": _logic.xor_gen,
     "and_gen": _logic.and_gen,
     "or_gen": _logic.or_gen,
+    "interrupt": interrupt,
 }
 """The functions a bridge request may name."""
 
@@ -57,8 +59,9 @@ def _refuse_constant(name):
 
 def _parse(request):
     request = json.loads(request, parse_constant=_refuse_constant)
-    if not isinstance(request, dict) or set(request) != {"fn", "args", "kwargs"}:
-        raise ValueError("a bridge request must be {'fn', 'args', 'kwargs'}.")
+    if not isinstance(request, dict) or not {"fn", "args", "kwargs"} <= set(request) <= {
+            "fn", "args", "kwargs", "id"}:
+        raise ValueError("a bridge request must be {'fn', 'args', 'kwargs'[, 'id']}.")
     if request["fn"] not in FUNCTIONS:
         raise ValueError(f"fn must be one of {', '.join(FUNCTIONS)}, got {request['fn']!r}.")
     return request
@@ -82,7 +85,8 @@ def call(request):
     Parameters
     ----------
     request : str
-        ``{"fn": name, "args": [...], "kwargs": {...}}`` as JSON text.
+        ``{"fn": name, "args": [...], "kwargs": {...}}`` as JSON text, with an
+        optional ``"id"`` that ``{"fn": "interrupt", "args": [id]}`` cancels.
 
     Returns
     -------
@@ -100,9 +104,10 @@ def call(request):
     try:
         parsed = _parse(request)
         name = parsed["fn"]
-        result = FUNCTIONS[name](*parsed["args"], **parsed["kwargs"])
+        with interruptible(parsed.get("id")):
+            result = FUNCTIONS[name](*parsed["args"], **parsed["kwargs"])
         return json.dumps({"ok": result}, allow_nan=False)
-    except Exception as error:  # every failure becomes data for the JVM side
+    except (Exception, KeyboardInterrupt) as error:  # every failure is data for the JVM
         return json.dumps({"error": {
             "type": type(error).__name__,
             "message": str(error),

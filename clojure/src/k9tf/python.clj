@@ -110,10 +110,11 @@
 
 (defn- encode
   "Returns the JSON request, or throws ex-info naming the argument JSON refuses."
-  [fn-name named-args kwargs]
+  [fn-name named-args kwargs id]
   (try
     (json/write-str {:fn fn-name :args (mapv second named-args)
-                     :kwargs (into {} (map (fn [[k v]] [(snake k) v])) kwargs)}
+                     :kwargs (into {} (map (fn [[k v]] [(snake k) v])) kwargs)
+                     :id id}
                     :key-fn snake :value-fn write-value)
     (catch Exception e
       (let [[arg v] (first (filter (comp refusal second) (concat named-args kwargs)))]
@@ -123,9 +124,47 @@
                          :expected "finite numbers, strings, vectors and maps"}
                         e))))))
 
+;;; Interrupting calls: a watcher asks Python to stop the calls of interrupted threads.
+
+(defonce ^:private call-ids (java.util.concurrent.atomic.AtomicLong.))
+(defonce ^:private running
+  ;; Thread -> [call id, backend, interrupt already sent?]
+  (java.util.concurrent.ConcurrentHashMap.))
+
+(defn- watch-interrupts []
+  (loop []
+    (Thread/sleep 100)
+    (doseq [[^Thread thread [id b sent?]] running
+            :when (and (not sent?) (.isInterrupted thread))]
+      (.replace ^java.util.Map running thread [id b true])
+      (try (p/-call b (encode "interrupt" [[:id id]] {} nil))
+           (catch Exception _)))
+    (recur)))
+
+(defonce ^:private watcher
+  (delay (doto (Thread. ^Runnable watch-interrupts "k9tf-interrupt-watcher")
+           (.setDaemon true)
+           (.start))))
+
+(defn- call-interruptibly
+  "Sends `request` with call `id` on backend `b`; an interrupt of this thread
+  (e.g. `future-cancel`) stops the Python call within about a second."
+  [b id request]
+  @watcher
+  (let [thread (Thread/currentThread)]
+    (.put ^java.util.Map running thread [id b false])
+    (try (p/-call b request)
+         (finally (.remove ^java.util.Map running thread)))))
+
+(defn- error-kind [type]
+  (case type
+    ("ValueError" "TypeError") :invalid-arg
+    "KeyboardInterrupt" :interrupted
+    :python))
+
 (defn- python-error [b fn-name {:keys [type message arg traceback]}]
-  (ex-info message
-           (cond-> {:k9tf/error (if (#{"ValueError" "TypeError"} type) :invalid-arg :python)
+  (ex-info (if (= type "KeyboardInterrupt") (str fn-name " was interrupted") message)
+           (cond-> {:k9tf/error (error-kind type)
                     :type type :message message :traceback traceback
                     :py-type type :py-message message
                     :backend (kind-of b) :fn fn-name}
@@ -136,10 +175,12 @@
   vector of `[arg-keyword value]` pairs, and `kwargs`, a map of kebab-case
   keyword options. Returns the result as Clojure data (keyword keys in
   kebab-case, vectors, doubles). Throws ex-info with `:k9tf/error`, `:type`,
-  `:message`, `:arg` (when known) and `:traceback` on a Python error."
+  `:message`, `:arg` (when known) and `:traceback` on a Python error, and
+  with `:k9tf/error :interrupted` when this thread is interrupted meanwhile."
   [fn-name named-args kwargs]
   (let [b (current-backend)
-        reply (try (p/-call b (encode fn-name named-args kwargs))
+        id (.incrementAndGet ^java.util.concurrent.atomic.AtomicLong call-ids)
+        reply (try (call-interruptibly b id (encode fn-name named-args kwargs id))
                    (catch clojure.lang.ExceptionInfo e (throw e))
                    (catch Exception e
                      (throw (ex-info (str "k9tf backend " (kind-of b) " failed: " (ex-message e))

@@ -1,0 +1,55 @@
+"""Cancelling a running bridge call from another thread.
+
+A call made with an id records the thread running it; ``interrupt(id)`` raises
+``KeyboardInterrupt`` in that thread, which the training loop meets between
+two of its chunks (a few tenths of a second apart).
+"""
+
+import ctypes
+import threading
+from contextlib import contextmanager
+
+_active = {}
+_lock = threading.Lock()
+
+
+def _set_async_exc(ident, exception):
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(ident), None if exception is None else ctypes.py_object(exception))
+
+
+@contextmanager
+def interruptible(call_id):
+    """Make the enclosed code cancellable by ``interrupt(call_id)`` (no-op for None)."""
+    if call_id is None:
+        yield
+        return
+    ident = threading.get_ident()
+    with _lock:
+        _active[call_id] = ident
+    try:
+        yield
+    finally:
+        with _lock:
+            del _active[call_id]
+            _set_async_exc(ident, None)  # drop an interrupt that came too late
+
+
+def interrupt(call_id):
+    """Raise ``KeyboardInterrupt`` in the thread running call ``call_id``.
+
+    Parameters
+    ----------
+    call_id : str or int
+        The id the call was made with.
+
+    Returns
+    -------
+    bool
+        Whether such a call was running.
+    """
+    with _lock:
+        ident = _active.get(call_id)
+        if ident is not None:
+            _set_async_exc(ident, KeyboardInterrupt)
+    return ident is not None
