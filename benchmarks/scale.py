@@ -11,6 +11,8 @@ to ``benchmarks/scale.png``.
 import os
 import tempfile
 
+import numpy as np
+
 import k9tf
 from _common import HERE, best_of, fmt_seconds, main, markdown_table, progress, result
 
@@ -25,13 +27,38 @@ def _time_call(net, data, epochs, batch_size, reps):
     return best, runs
 
 
+def fit(ns, seconds):
+    """Fit ``seconds ≈ fixed + per_sample * N``, weighting each point by ``1 / seconds``.
+
+    The relative weighting keeps the small-N points, which fix the intercept,
+    from being drowned by the large-N ones.
+
+    Parameters
+    ----------
+    ns : list of int
+        Sample counts.
+    seconds : list of float
+        Times.
+
+    Returns
+    -------
+    fixed : float
+        Seconds per call independent of N.
+    per_sample : float
+        Seconds per sample.
+    """
+    ns, seconds = np.asarray(ns, float), np.asarray(seconds, float)
+    per_sample, fixed = np.polyfit(ns, seconds, 1, w=1 / seconds)
+    return float(fixed), float(per_sample)
+
+
 def chart(rows, path):
     """Write the log-log chart of time against N.
 
     Parameters
     ----------
     rows : list of dict
-        Rows from :func:`run`, with ``n``, ``online`` and ``full_batch`` seconds.
+        Rows from :func:`run`, with ``n``, ``steps``, ``online`` and ``full_batch`` seconds.
     path : str
         PNG file to write.
     """
@@ -42,8 +69,9 @@ def chart(rows, path):
 
     ns = [r["n"] for r in rows]
     fig, ax = plt.subplots(figsize=(7, 4.5))
+    steps = rows[0]["steps"]
     for key, label, marker in [("online", "1 online epoch, 2-3-2 (N updates)", "o"),
-                               ("full_batch", "50 full-batch steps, 2-16-16-2", "s")]:
+                               ("full_batch", f"{steps} full-batch steps, 2-16-16-2", "s")]:
         seconds = [r[key] for r in rows]
         ax.plot(ns, seconds, marker=marker, label=label)
         ax.plot(ns, [seconds[-1] * n / ns[-1] for n in ns], ":", color="grey", linewidth=1)
@@ -108,12 +136,22 @@ def run(quick=False):
     chart(rows, path)
     columns = ["N", "online epoch (s)", "online µs/sample", f"{steps} full-batch steps (s)",
                "ms/step", "ns per sample-step", "growth vs previous N (online / full)"]
+    fits = {key: fit([r["n"] for r in rows], [r[key] for r in rows])
+            for key in ("online", "full_batch")}
     notes = [
         f"Warm calls (compiled for each N first), best of {reps}; † = one run only (over "
         f"{LONG_SECONDS:.0f} s). Data: XOR from sample_logic_fn, seed 0. Linear growth = "
         "a constant per-sample column and 10x growth per row.",
+        "Fit t ≈ fixed + slope·N (least squares on relative error): online epoch "
+        f"{fits['online'][0] * 1e3:.3g} ms + {fits['online'][1] * 1e9:.3g} ns·N; {steps} "
+        f"full-batch steps {fits['full_batch'][0] * 1e3:.3g} ms + "
+        f"{fits['full_batch'][1] * 1e9:.3g} ns·N (i.e. {fits['full_batch'][1] / steps * 1e9:.3g}"
+        " ns per sample per step). The fixed part is the per-call cost (validation, feeds, "
+        "Session.run); it dominates at small N.",
         f"Chart: {os.path.relpath(path, HERE) if not quick else path}.",
     ]
+    for row in rows:
+        row["fits"] = fits
     return result("scale", "Scaling with N",
                   "Does training time grow linearly with the number of samples?",
                   markdown_table(columns, body), rows, notes)
