@@ -53,7 +53,12 @@ def read_edn(text):
 
 def _official_cli_path(aliases):
     clojure = shutil.which("clojure")
-    if clojure is None:
+    try:
+        with open(clojure or "", "rb") as script:
+            official = b"-Spath" in script.read(1 << 20)  # Debian's wrapper knows no -Spath
+    except OSError:
+        official = False
+    if not official:
         return None
     flag = ["-A" + "".join(":" + a for a in aliases)] if aliases else []
     try:
