@@ -61,7 +61,13 @@
                             (str/join ", " (keys backends)) ".")
                        {:k9tf/error :invalid-arg :arg :backend :value kind
                         :expected (set (keys backends))})))
-     (p/-start! ((requiring-resolve ctor) opts)))))
+     (try (p/-start! ((requiring-resolve ctor) opts))
+          (catch clojure.lang.ExceptionInfo e (throw e))
+          (catch Throwable e ; e.g. NoClassDefFoundError: jna.jar missing
+            (throw (ex-info (str "k9tf backend " kind " cannot start: "
+                                 (last (take-while some? (iterate ex-cause e)))
+                                 " (are its jars on the classpath?)")
+                            {:k9tf/error :backend :backend kind} e)))))))
 
 (defn set-backend!
   "Makes `b` the backend every call uses: a started backend, or a keyword
