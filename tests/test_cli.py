@@ -61,3 +61,17 @@ def test_demo_prints_report_and_ff():
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("Cost function value as of step") >= 6
     assert "(ff [1, 1] net) =>" in done.stdout
+
+
+def test_ctrl_c_stops_training_without_traceback(tmp_path):
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "k9tf", "train", "--fn", "xor", "--epochs",
+                             "1000000", "--save", "x.json"], cwd=tmp_path, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(8)  # past the TensorFlow import, into training
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "interrupted" in err and "Traceback" not in err
+    assert not (tmp_path / "x.json").exists()

@@ -143,6 +143,9 @@ def main(argv=None):
     except (TypeError, ValueError, OSError) as error:
         print(f"k9tf {args.command}: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print(f"k9tf {args.command}: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
