@@ -35,13 +35,13 @@ def interruptible(call_id):
             _set_async_exc(ident, None)  # drop an interrupt that came too late
 
 
-def interrupt(call_id):
-    """Raise ``KeyboardInterrupt`` in the thread running call ``call_id``.
+def interrupt(call_id=None):
+    """Raise ``KeyboardInterrupt`` in the thread running call ``call_id`` (None: every call).
 
     Parameters
     ----------
-    call_id : str or int
-        The id the call was made with.
+    call_id : str or int, optional
+        The id the call was made with; None interrupts all running calls.
 
     Returns
     -------
@@ -49,7 +49,8 @@ def interrupt(call_id):
         Whether such a call was running.
     """
     with _lock:
-        ident = _active.get(call_id)
-        if ident is not None:
+        idents = list(_active.values()) if call_id is None else [_active.get(call_id)]
+        idents = [ident for ident in idents if ident is not None]
+        for ident in idents:
             _set_async_exc(ident, KeyboardInterrupt)
-    return ident is not None
+    return bool(idents)

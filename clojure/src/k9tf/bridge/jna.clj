@@ -94,14 +94,6 @@
 
 (defonce ^:private interpreter (atom nil))
 
-(defn- gil-gate
-  "Returns the lock every GIL section holds for reading; a shutdown hook takes
-  it for writing so the JVM never exits while a thread holds the GIL."
-  ^ReadWriteLock []
-  (let [gate (ReentrantReadWriteLock.)]
-    (.addShutdownHook (Runtime/getRuntime)
-                      (Thread. #(.tryLock (.writeLock gate) 60 TimeUnit/SECONDS)))
-    gate))
 
 (defn- with-gil* [{:keys [lib ^ReadWriteLock gate]} f]
   (let [read-lock (.readLock gate)]
@@ -111,6 +103,20 @@
         (try (f) (finally (.invoke (function lib "PyGILState_Release") Void
                                    (object-array [(int state)])))))
       (finally (.unlock read-lock)))))
+
+(declare call-bridge)
+
+(defn- add-shutdown-hook!
+  "Makes JVM exit interrupt running calls, then wait for them: exiting while a
+  thread holds the GIL would deadlock (TF's atexit handlers want it)."
+  [{:keys [^ReadWriteLock gate] :as state}]
+  (.addShutdownHook (Runtime/getRuntime)
+                    (Thread. ^Runnable
+                             (fn []
+                               (try (call-bridge state (str "{\"fn\": \"interrupt\", "
+                                                            "\"args\": [], \"kwargs\": {}}"))
+                                    (catch Throwable _))
+                               (.tryLock (.writeLock gate) 30 TimeUnit/SECONDS)))))
 
 (defn- start-interpreter [opts]
   (let [python (python-executable opts)
@@ -127,7 +133,8 @@
             (.invokeVoid (function lib "Py_SetProgramName") (object-array [program]))
             (.invokeVoid (function lib "Py_InitializeEx") (object-array [(int 0)]))
             (invoke-ptr lib "PyEval_SaveThread"))
-        state {:lib lib :program program :gate (gil-gate) :python python :libpython path}
+        state {:lib lib :program program :gate (ReentrantReadWriteLock.) :python python
+               :libpython path}
         call-fn (with-gil* state
                   (fn []
                     (let [module (invoke-ptr lib "PyImport_ImportModule" "k9tf._bridge")]
@@ -139,7 +146,7 @@
                       (try (checked lib "getattr call" (invoke-ptr lib "PyObject_GetAttrString"
                                                                    module "call"))
                            (finally (decref lib module))))))]
-    (assoc state :call-fn call-fn)))
+    (doto (assoc state :call-fn call-fn) add-shutdown-hook!)))
 
 (defn- interpreter! [opts]
   (or @interpreter
