@@ -60,6 +60,11 @@ def save_network(network, path):
     except BaseException:
         os.unlink(temp)
         raise
+    directory_fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(directory_fd)  # make the rename itself durable
+    finally:
+        os.close(directory_fd)
     return path
 
 
