@@ -105,7 +105,7 @@ def _train(args):
                                  callback=progress)
     for callback in callbacks:
         callback.close()
-    for row in ([0, 0], [0, 1], [1, 0], [1, 1]):
+    for row in _demo.GRID:
         print(f"ff {row} => {ff(row, network)}")
     if args.save:
         print(f"saved {save_network(network, args.save)}")

@@ -77,7 +77,8 @@ def classpath(root, aliases=()):
     ``missing`` lists Maven dependencies that no Debian jar provides; put them
     on ``K9TF_EXTRA_CLASSPATH``.
     """
-    deps = read_edn(open(os.path.join(root, "deps.edn"), encoding="utf-8").read())
+    with open(os.path.join(root, "deps.edn"), encoding="utf-8") as file:
+        deps = read_edn(file.read())
     selected = [deps.get(":aliases", {}).get(":" + a, {}) for a in aliases]
     jvm_opts = [o for alias in selected for o in alias.get(":jvm-opts", [])]
     main_opts = [o for alias in selected for o in alias.get(":main-opts", [])]

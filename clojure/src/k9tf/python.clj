@@ -105,23 +105,18 @@
 (defn- snake [k] (str/replace (if (keyword? k) (name k) (str k)) "-" "_"))
 (defn- kebab [k] (keyword (str/replace k "_" "-")))
 
-(defn- write-value [_ v]
-  (if (keyword? v) (name v) v))
-
 (defn- refusal
   "Returns the exception JSON raises writing `v`, or nil."
   [v]
-  (try (json/write-str v :value-fn write-value) nil
+  (try (json/write-str v) nil
        (catch Exception e e)))
 
 (defn- encode
   "Returns the JSON request, or throws ex-info naming the argument JSON refuses."
   [fn-name named-args kwargs id]
   (try
-    (json/write-str {:fn fn-name :args (mapv second named-args)
-                     :kwargs (into {} (map (fn [[k v]] [(snake k) v])) kwargs)
-                     :id id}
-                    :key-fn snake :value-fn write-value)
+    (json/write-str {:fn fn-name :args (mapv second named-args) :kwargs kwargs :id id}
+                    :key-fn snake)
     (catch Exception e
       (let [[arg v] (first (filter (comp refusal second) (concat named-args kwargs)))]
         (throw (ex-info (str (some-> arg name) " must be plain data of finite numbers: "

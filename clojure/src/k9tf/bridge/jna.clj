@@ -94,7 +94,6 @@
 
 (defonce ^:private interpreter (atom nil))
 
-
 (defonce ^:private thread-states
   ;; The Python thread state each JVM thread's first call created: later calls
   ;; only swap the GIL in and out (PyEval_RestoreThread / PyEval_SaveThread),
@@ -115,7 +114,19 @@
                    (.set ^ThreadLocal thread-states (invoke-ptr lib "PyEval_SaveThread"))))))
       (finally (.unlock read-lock)))))
 
-(declare call-bridge)
+(defn- call-bridge [{:keys [lib call-fn] :as state} ^String request]
+  (with-gil* state
+    (fn []
+      (let [bytes (.getBytes request StandardCharsets/UTF_8)
+            arg (checked lib "decode request"
+                         (invoke-ptr lib "PyUnicode_DecodeUTF8" bytes (long (alength bytes))
+                                     "strict"))
+            args (invoke-ptr lib "PyTuple_New" (long 1))]
+        (invoke-int lib "PyTuple_SetItem" args (long 0) arg) ; steals arg
+        (let [reply (invoke-ptr lib "PyObject_CallObject" call-fn args)]
+          (decref lib args)
+          (try (utf8 lib (checked lib "k9tf._bridge.call" reply))
+               (finally (decref lib reply))))))))
 
 (defn- add-shutdown-hook!
   "Makes JVM exit interrupt running calls, then wait for them: exiting while a
@@ -163,20 +174,6 @@
   (or @interpreter
       (locking interpreter
         (or @interpreter (reset! interpreter (start-interpreter opts))))))
-
-(defn- call-bridge [{:keys [lib call-fn] :as state} ^String request]
-  (with-gil* state
-    (fn []
-      (let [bytes (.getBytes request StandardCharsets/UTF_8)
-            arg (checked lib "decode request"
-                         (invoke-ptr lib "PyUnicode_DecodeUTF8" bytes (long (alength bytes))
-                                     "strict"))
-            args (invoke-ptr lib "PyTuple_New" (long 1))]
-        (invoke-int lib "PyTuple_SetItem" args (long 0) arg) ; steals arg
-        (let [reply (invoke-ptr lib "PyObject_CallObject" call-fn args)]
-          (decref lib args)
-          (try (utf8 lib (checked lib "k9tf._bridge.call" reply))
-               (finally (decref lib reply))))))))
 
 (defrecord JnaBackend [kind opts state]
   p/PBridge
