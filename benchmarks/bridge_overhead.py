@@ -89,7 +89,7 @@ def python_side(net, data, sizes):
         ``train_json``, ``gen_json`` through ``k9tf._bridge.call``; ``ff_out`` and
         ``trained``: the results of ``ff`` and ``train_epochs``.
     """
-    from k9tf import _bridge
+    from k9tf.jvm import _bridge
 
     ff_request = json.dumps({"fn": "ff", "args": [[1, 1], net], "kwargs": {}})
     train_request = json.dumps({"fn": "train_epochs", "args": [5, net, data, 0.5],

@@ -1,7 +1,7 @@
 import json
 
 import k9tf
-from k9tf import _bridge
+from k9tf.jvm import _bridge
 
 
 def call(fn, *args, **kwargs):

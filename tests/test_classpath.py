@@ -2,7 +2,7 @@ import os
 import subprocess
 import sys
 
-from k9tf import _classpath
+from k9tf.jvm import _classpath
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

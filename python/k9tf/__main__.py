@@ -117,7 +117,7 @@ def _train(args):
 
 
 def _clojure(args, aliases=()):
-    from ._jvm import run_clojure  # noqa: PLC0415 - JPype is optional
+    from .jvm import run_clojure  # noqa: PLC0415 - JPype is optional
 
     return run_clojure(args, aliases)
 

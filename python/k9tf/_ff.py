@@ -2,7 +2,6 @@
 
 import numpy as np
 
-from ._graph import model_for
 from ._validation import check_inputs, check_network
 
 
@@ -35,6 +34,8 @@ def ff(input, network):
     >>> ff([1, 0], net)
     [0.02315019005321053, 0.027608061500083565]
     """
+    from ._graph import model_for  # noqa: PLC0415 - TensorFlow loads on first use
+
     spec, params = check_network(network)
     matrix, single = check_inputs(input, spec["sizes"][0], spec["dtype"])
     model = model_for(spec)

@@ -6,15 +6,9 @@ them in as numpy arrays and reads the results back out. One cached
 the ops for the forward pass, evaluation and the training loops.
 """
 
-import os
 import threading
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # oneDNN reorders float sums
-
-import tensorflow as tf  # noqa: E402
-
-tf1 = tf.compat.v1
+from ._tf import tf, tf1
 
 _ACTIVATIONS = {"tanh": tf.tanh, "relu": tf.nn.relu, "sigmoid": tf.sigmoid,
                 "softmax": tf.nn.softmax, "linear": tf.identity}

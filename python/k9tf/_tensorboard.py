@@ -1,6 +1,6 @@
 """TensorBoard scalar summaries of a training run's history records."""
 
-from ._graph import tf
+from ._tf import tf
 
 
 class ScalarWriter:

@@ -10,7 +10,6 @@ import time
 
 import numpy as np
 
-from ._graph import model_for
 from ._network import make_network
 from ._validation import (
     check_batch_size,
@@ -70,6 +69,8 @@ class _Run:
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % 2**63)
         self.seed_pair = np.array([seed, 0], np.int64)
+        from ._graph import model_for  # noqa: PLC0415 - TensorFlow loads on first use
+
         self.model = model_for(self.spec)
         self.history = {"step": [], "cost": [], "train_accuracy": [], "validation_accuracy": [],
                         "seconds": []}

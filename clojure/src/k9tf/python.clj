@@ -172,7 +172,7 @@
              arg (assoc :arg (kebab arg)))))
 
 (defn call
-  "Calls Python function `fn-name` of `k9tf._bridge` with `named-args`, a
+  "Calls Python function `fn-name` of `k9tf.jvm` with `named-args`, a
   vector of `[arg-keyword value]` pairs, and `kwargs`, a map of kebab-case
   keyword options. Returns the result as Clojure data (keyword keys in
   kebab-case, vectors, doubles). Throws ex-info with `:k9tf/error`, `:type`,

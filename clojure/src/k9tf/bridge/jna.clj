@@ -125,7 +125,7 @@
         (invoke-int lib "PyTuple_SetItem" args (long 0) arg) ; steals arg
         (let [reply (invoke-ptr lib "PyObject_CallObject" call-fn args)]
           (decref lib args)
-          (try (utf8 lib (checked lib "k9tf._bridge.call" reply))
+          (try (utf8 lib (checked lib "k9tf.jvm.call" reply))
                (finally (decref lib reply))))))))
 
 (defn- add-shutdown-hook!
@@ -159,7 +159,7 @@
                :libpython path}
         call-fn (with-gil* state
                   (fn []
-                    (let [module (invoke-ptr lib "PyImport_ImportModule" "k9tf._bridge")]
+                    (let [module (invoke-ptr lib "PyImport_ImportModule" "k9tf.jvm")]
                       (when-not module
                         (throw (ex-info (str "Python " python " cannot import k9tf: "
                                              (fetch-error lib) ". Run `make setup` or set "

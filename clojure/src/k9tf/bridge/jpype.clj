@@ -1,7 +1,7 @@
 (ns k9tf.bridge.jpype
   "Backend for a JVM hosted by Python through JPype (`python -m k9tf clj`).
   The host passes in a Python object implementing `java.util.function.Function`
-  that maps a JSON request to `k9tf._bridge.call`'s reply; JPype takes the GIL
+  that maps a JSON request to `k9tf.jvm.call`'s reply; JPype takes the GIL
   on each call, from any thread."
   (:require [k9tf.bridge.protocol :as p])
   (:import (java.util.function Function)))

@@ -27,7 +27,7 @@
       (apply initialize! (cond-> [:python-executable python]
                            (:library-path opts) (conj :library-path (:library-path opts))))
       (assoc b
-             :bridge (import-module "k9tf._bridge")
+             :bridge (import-module "k9tf.jvm")
              :py-call-attr (resolve-py 'call-attr)
              :py->jvm (resolve-py '->jvm))))
   (-call [_ request]

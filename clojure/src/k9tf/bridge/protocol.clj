@@ -5,10 +5,10 @@
 (defprotocol PBridge
   "A live connection to a Python interpreter that has the k9tf core."
   (-start! [backend]
-    "Starts or attaches to the interpreter and imports `k9tf._bridge`; returns
+    "Starts or attaches to the interpreter and imports `k9tf.jvm`; returns
     the started backend. Throws ex-info saying what is missing if it cannot.")
   (-call [backend request]
-    "Sends the JSON text `request` to `k9tf._bridge.call` and returns its JSON
+    "Sends the JSON text `request` to `k9tf.jvm.call` and returns its JSON
     reply text. Safe to call from any thread.")
   (-stop! [backend]
     "Releases what -start! acquired; the interpreter may live on."))

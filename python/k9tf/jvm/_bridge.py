@@ -13,13 +13,13 @@ import json
 import re
 import traceback
 
-from . import _logic
-from ._ff import ff
+from .. import _logic
+from .._ff import ff
+from .._io import load_network, save_network
+from .._metrics import accuracy
+from .._network import construct_network, from_k9
+from .._train import train, train_data, train_epochs
 from ._interrupt import interrupt, interruptible
-from ._io import load_network, save_network
-from ._metrics import accuracy
-from ._network import construct_network, from_k9
-from ._train import train, train_data, train_epochs
 
 
 def sample_logic(f, samples=10000, seed=None):

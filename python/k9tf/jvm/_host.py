@@ -2,15 +2,15 @@
 
 The Clojure side's ``:jpype`` backend receives a Python object implementing
 ``java.util.function.Function`` that maps a JSON request to
-:func:`k9tf._bridge.call`'s reply; JPype takes the GIL for each call.
+:func:`k9tf.jvm.call`'s reply; JPype takes the GIL for each call.
 """
 
 import os
 
 from . import _bridge, _classpath
 
-ROOT = os.environ.get("K9TF_ROOT") or os.path.dirname(
-    os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.environ.get("K9TF_ROOT") or os.path.dirname(os.path.dirname(
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 
 def _start_jvm(aliases):
