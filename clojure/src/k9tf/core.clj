@@ -8,11 +8,14 @@
       (def trained (k9/train-epochs 500 nnet samples 0.5))
       (k9/ff [1 1] trained)                             ; => [0.99.. 0.00..]
 
-  Networks are plain maps (keyword keys, vectors of doubles): printable,
-  `=`-comparable, EDN- and JSON-safe; training returns a new one. Bad
+  Networks are plain maps (keyword keys, keyword option values, vectors of
+  doubles): printable, `=`-comparable, EDN-safe; training returns a new one.
+  Numbers cross to Python as packed float64 blocks (see `k9tf.codec`); inputs
+  and samples may be vectors, `double-array`s or 2-d Java arrays. Bad
   arguments throw ex-info whose data has `:k9tf/error :invalid-arg`, the
-  `:arg` and the Python `:message`."
+  `:arg` and the Python `:py-message`."
   (:require [clojure.set :as set]
+            [k9tf.codec :as codec]
             [k9tf.python :as py]))
 
 (set! *warn-on-reflection* true)
@@ -44,19 +47,121 @@
     (the article's one `Session.run` a step)"
   {:batch-size 1 :shuffle false :seed nil :validation nil :report-every nil :loop :xla})
 
+(def limits
+  "Sizes beyond which arguments are refused before anything is sent, so that
+  an infinite or absurd sequence fails at once with ex-info naming it:
+  * `:layers` - most layers (entries of `:sizes`)
+  * `:units` - most numbers in one input row or one layer
+  * `:samples` - most samples (or input rows) in one call"
+  {:layers 1000 :units 1000000 :samples 10000000})
+
+(defn- invalid
+  "Returns the ex-info for bad argument `arg` with value `value`."
+  [message arg value & {:as more}]
+  (ex-info message (merge {:k9tf/error :invalid-arg :arg arg :value value} more)))
+
+(defn- sequence-like? [x]
+  (or (sequential? x) (and (some? x) (.isArray (class x)))))
+
+(defn- bounded!
+  "Returns `coll`, throwing ex-info for `arg` if it has more than `limit` items."
+  [arg coll limit what]
+  (when (and (sequential? coll) (> (bounded-count (inc limit) coll) limit))
+    (throw (invalid (str (name arg) " has more than " limit " " what "; k9tf takes at most "
+                         limit)
+                    arg '... :limit limit)))
+  coll)
+
+(defn- options-map
+  "Returns the trailing `options` of `fn-name` (key-value pairs or one map) as a map."
+  [fn-name options]
+  (cond
+    (empty? options) {}
+    (and (= 1 (count options)) (map? (first options))) (first options)
+    (and (even? (count options)) (every? keyword? (take-nth 2 options))) (apply hash-map options)
+    :else (throw (invalid (str fn-name " takes options as keyword-value pairs or one map, got "
+                               (pr-str options))
+                          :options options))))
+
 (defn- checked-options
   "Returns `opts` merged over `defaults`, throwing ex-info on unknown keys."
   [fn-name defaults opts]
   (let [unknown (set/difference (set (keys opts)) (set (keys defaults)))]
     (when (seq unknown)
-      (throw (ex-info (str fn-name " got unknown options " unknown)
-                      {:k9tf/error :invalid-arg :arg :options :value unknown
-                       :expected (set (keys defaults))})))
+      (throw (invalid (str fn-name " got unknown options " unknown) :options unknown
+                      :expected (set (keys defaults)))))
     (merge defaults opts)))
+
+;;; Plain data on its way to Python and back
+
+(def ^:private option-keys
+  "The network keys whose values are keywords in Clojure and strings in Python."
+  [:model :activation :output :loss :init :dtype])
+
+(defn- network-out
+  "Returns the network `net` from Python with its option values as keywords."
+  [net]
+  (reduce (fn [n k] (cond-> n (string? (get n k)) (update k keyword))) net option-keys))
+
+(defn- network-in
+  "Returns `network` with its weights and biases marked to cross as numbers."
+  [network]
+  (if (and (map? network) (sequential? (:layers network)))
+    (update network :layers
+            (fn [layers]
+              (mapv (fn [layer]
+                      (cond-> layer
+                        (and (map? layer) (contains? layer :weights)) (update :weights codec/numbers)
+                        (and (map? layer) (contains? layer :biases)) (update :biases codec/numbers)))
+                    (bounded! :network layers (:layers limits) "layers"))))
+    network))
+
+(defn- input-in
+  "Returns `input` (one row or rows) marked to cross as numbers."
+  [arg input]
+  (when (or (set? input) (map? input))
+    (throw (invalid (str (name arg) " must be a vector of numbers or of rows, got " (pr-str input))
+                    arg input)))
+  (let [rows? (and (sequential? input) (sequence-like? (first input)))]
+    (bounded! arg input (if rows? (:samples limits) (:units limits))
+              (if rows? "rows" "numbers"))
+    (codec/numbers input)))
+
+(defn- pair? [p]
+  (and (sequential? p) (= 2 (count p)) (sequence-like? (first p)) (sequence-like? (second p))))
+
+(defn- samples-in
+  "Returns `samples` ready to cross: k9 pairs `[[input target] ...]` as
+  `{:inputs .. :labels ..}` columns of numbers; a map's columns marked as
+  numbers. Malformed samples go as they are, for Python to say what is wrong."
+  [arg samples]
+  (cond
+    (map? samples) (reduce (fn [m k] (cond-> m (contains? m k) (update k codec/numbers)))
+                           samples [:inputs :labels])
+    (set? samples) (throw (invalid (str (name arg) " must be a vector of [input target] pairs, "
+                                        "got a set")
+                                   arg samples))
+    (sequential? samples)
+    (let [samples (bounded! arg samples (:samples limits) "samples")]
+      (if (every? pair? samples)
+        {:inputs (codec/numbers (mapv first samples)) :labels (codec/numbers (mapv second samples))}
+        samples))
+    :else samples))
+
+(defn- call-options
+  "Returns the train options `opts` of `fn-name`, checked and ready to cross."
+  [fn-name defaults options]
+  (let [opts (checked-options fn-name defaults (options-map fn-name options))]
+    (cond-> opts
+      (= :full (:batch-size opts)) (assoc :batch-size nil)
+      (:validation opts) (update :validation #(samples-in :validation %)))))
+
+(defn- sizes-in [arg sizes]
+  (bounded! arg sizes (inc (:layers limits)) "sizes"))
 
 (defn- network-call [sizes opts]
   (let [opts (checked-options "construct-network" default-network-options opts)]
-    (py/call "construct_network" [[:sizes sizes]] opts)))
+    (network-out (py/call "construct_network" [[:sizes (sizes-in :sizes sizes)]] opts))))
 
 (defn construct-network
   "Constructs a network with random weights and zero biases, like k9:
@@ -67,8 +172,8 @@
   layer); `(construct-network {:sizes [2 16 16 2] ...})` takes any sizes."
   ([opts]
    (when-not (map? opts)
-     (throw (ex-info "construct-network with one argument needs an options map with :sizes"
-                     {:k9tf/error :invalid-arg :arg :options :value opts})))
+     (throw (invalid "construct-network with one argument needs an options map with :sizes"
+                     :options opts)))
    (network-call (:sizes opts) (dissoc opts :sizes)))
   ([num-in num-hidden num-out]
    (if (map? num-out)
@@ -79,41 +184,47 @@
      (network-call [size-in size-hidden num-hidden-or-out] size-out-or-opts)
      (construct-network size-in size-hidden num-hidden-or-out size-out-or-opts {})))
   ([size-in size-hidden num-hidden size-out opts]
-   (when-not (and (integer? num-hidden) (not (neg? num-hidden)))
-     (throw (ex-info "num-hidden must be an int >= 0"
-                     {:k9tf/error :invalid-arg :arg :num-hidden :value num-hidden})))
+   (when-not (and (integer? num-hidden) (<= 0 num-hidden (:layers limits)))
+     (throw (invalid (str "num-hidden must be an int from 0 to " (:layers limits))
+                     :num-hidden num-hidden)))
    (network-call (concat [size-in] (repeat (max 1 num-hidden) size-hidden) [size-out]) opts)))
 
 (defn from-k9
   "Converts a k9 network value (its vector `[input W hidden W ... output]`)
-  into a `:model \"k9\"` network with the same weights."
+  into a `:model :k9` network with the same weights."
   [k9-network]
-  (py/call "from_k9" [[:k9-network k9-network]] {}))
+  (let [k9-network (if (sequential? k9-network)
+                     (vec (map-indexed (fn [i x] (if (odd? i) (codec/numbers x) x))
+                                       (bounded! :k9-network k9-network
+                                                 (* 2 (:layers limits)) "items")))
+                     k9-network)]
+    (network-out (py/call "from_k9" [[:k9-network k9-network]] {}))))
 
 (defn ff
-  "Feeds `input` (a vector of numbers, or a vector of such vectors) through
-  `network` and returns the output vector (or one per input)."
+  "Feeds `input` (a vector of numbers, or a vector of such vectors; also a
+  `double-array` or a 2-d Java array) through `network` and returns the
+  output vector (or one per input row)."
   [input network]
-  (py/call "ff" [[:input input] [:network network]] {}))
-
-(defn- train-options [fn-name opts]
-  (let [opts (checked-options fn-name default-train-options opts)]
-    (cond-> opts (= :full (:batch-size opts)) (assoc :batch-size nil))))
+  (py/call "ff" [[:input (input-in :input input)] [:network (network-in network)]] {}))
 
 (defn train-data
   "Returns `network` trained for one pass over `data`, k9's
   `[[input target] ...]` (or `{:inputs [...] :labels [...]}`), with learning
   rate `lrate`. Options are `default-train-options`, as trailing keys or a map."
-  [network data lrate & {:as opts}]
-  (py/call "train_epochs" [[:epochs 1] [:network network] [:samples data] [:learning-rate lrate]]
-           (train-options "train-data" opts)))
+  [network data lrate & options]
+  (network-out
+   (py/call "train_epochs" [[:epochs 1] [:network (network-in network)]
+                            [:samples (samples-in :samples data)] [:learning-rate lrate]]
+            (call-options "train-data" default-train-options options))))
 
 (defn train-epochs
   "Returns `network` trained for `n` passes over `data` with learning rate
   `lrate`. Options are the same as for `train-data`."
-  [n network data lrate & {:as opts}]
-  (py/call "train_epochs" [[:epochs n] [:network network] [:samples data] [:learning-rate lrate]]
-           (train-options "train-epochs" opts)))
+  [n network data lrate & options]
+  (network-out
+   (py/call "train_epochs" [[:epochs n] [:network (network-in network)]
+                            [:samples (samples-in :samples data)] [:learning-rate lrate]]
+            (call-options "train-epochs" default-train-options options))))
 
 (defn train
   "Trains like `train-epochs` and returns `{:network trained :history h}`,
@@ -121,54 +232,68 @@
   `:validation-accuracy` and `:seconds`, one entry per report. Options are
   those of `train-data` plus `:epochs` (default 1); `:report-every` defaults
   to 200."
-  [network data lrate & {:as opts}]
-  (let [epochs (get opts :epochs 1)
-        opts (train-options "train" (merge {:report-every 200} (dissoc opts :epochs)))]
-    (py/call "train" [[:network network] [:samples data] [:learning-rate lrate]]
-             (assoc opts :epochs epochs))))
+  [network data lrate & options]
+  (let [opts (call-options "train" (assoc default-train-options :epochs 1 :report-every 200)
+                           options)]
+    (update (py/call "train" [[:network (network-in network)] [:samples (samples-in :samples data)]
+                              [:learning-rate lrate]]
+                     opts)
+            :network network-out)))
+
+(defn- logic-sample
+  "Returns a random sample `[[n1 n2] [t (- 1 t)]]` where t is 1 if `(f n1 n2)`."
+  [f]
+  (let [n1 (rand-int 2)
+        n2 (rand-int 2)
+        t (if (f n1 n2) 1 0)]
+    [[n1 n2] [t (- 1 t)]]))
 
 (defn nand-gen
   "Returns one random NAND sample `[[n1 n2] [and? nand?]]` of 0/1 (the article's)."
   []
-  (py/call "nand_gen" [] {}))
+  (logic-sample #(= 1 %1 %2)))
 
 (defn xor-gen
   "Returns one random XOR sample `[[n1 n2] [xor? (not xor?)]]` of 0/1."
   []
-  (py/call "xor_gen" [] {}))
+  (logic-sample not=))
 
 (defn and-gen
   "Returns one random AND sample `[[n1 n2] [and? (not and?)]]` of 0/1."
   []
-  (py/call "and_gen" [] {}))
+  (logic-sample #(= 1 %1 %2)))
 
 (defn or-gen
   "Returns one random OR sample `[[n1 n2] [or? (not or?)]]` of 0/1."
   []
-  (py/call "or_gen" [] {}))
+  (logic-sample #(or (= 1 %1) (= 1 %2))))
 
 (defn sample-logic
   "Returns `n` samples of logic function `f` (`:xor`, `:nand`, `:and` or
   `:or`) as k9 pairs `[[[x1 x2] [f? (not f?)]] ...]` of doubles, like the
-  article's `sample_logic_fn`. Option `:seed` makes them reproducible."
-  [f n & {:keys [seed] :as opts}]
-  (checked-options "sample-logic" {:seed nil} opts)
-  (let [{:keys [inputs labels]} (py/call "sample_logic" [[:f f] [:samples n]] {:seed seed})]
+  article's `sample_logic_fn`; the same seed draws the same samples as in
+  Python. Option `:seed` makes them reproducible."
+  [f n & options]
+  (let [{:keys [seed]} (checked-options "sample-logic" {:seed nil}
+                                        (options-map "sample-logic" options))
+        {:keys [inputs labels]} (py/call "sample_logic" [[:f f] [:samples n]] {:seed seed})]
     (mapv vector inputs labels)))
 
 (defn accuracy
   "Returns the fraction of rows whose largest value is at the same index in
   `predictions` and `labels`."
   [predictions labels]
-  (py/call "accuracy" [[:predictions predictions] [:labels labels]] {}))
+  (py/call "accuracy" [[:predictions (input-in :predictions predictions)]
+                       [:labels (input-in :labels labels)]] {}))
 
 (defn save-network
-  "Saves `network` to the JSON file `path` atomically (a crash leaves any old
-  file intact) and returns `path`."
+  "Saves `network` to the JSON file `path` (a string or java.io.File)
+  atomically (a crash leaves any old file intact) and returns `path` as a
+  string. Option values are written as strings."
   [network path]
-  (py/call "save_network" [[:network network] [:path (str path)]] {}))
+  (py/call "save_network" [[:network (network-in network)] [:path (some-> path str)]] {}))
 
 (defn load-network
   "Loads and validates the network saved at `path`."
   [path]
-  (py/call "load_network" [[:path (str path)]] {}))
+  (network-out (py/call "load_network" [[:path (some-> path str)]] {})))

@@ -11,12 +11,14 @@
       (py/init! :jna)
       (py/call \"ff\" [[:input [1 0]] [:network net]] {})
 
-  Arguments and results cross as JSON text, so doubles survive bit-exactly;
-  NaN and Inf are refused with ex-info. Python errors come back as ex-info."
-  (:require [clojure.data.json :as json]
-            [clojure.java.io :as io]
+  Arguments and results cross as frames of `k9tf.codec`: a JSON header for
+  the structure and packed float64 blocks for numbers, so doubles survive
+  bit-exactly and big arrays cost little; NaN and Inf are refused with
+  ex-info. Python errors come back as ex-info."
+  (:require [clojure.java.io :as io]
             [clojure.string :as str]
-            [k9tf.bridge.protocol :as p]))
+            [k9tf.bridge.protocol :as p]
+            [k9tf.codec :as codec]))
 
 (set! *warn-on-reflection* true)
 
@@ -105,25 +107,18 @@
 (defn- snake [k] (str/replace (if (keyword? k) (name k) (str k)) "-" "_"))
 (defn- kebab [k] (keyword (str/replace k "_" "-")))
 
-(defn- refusal
-  "Returns the exception JSON raises writing `v`, or nil."
-  [v]
-  (try (json/write-str v) nil
-       (catch Exception e e)))
-
-(defn- encode
-  "Returns the JSON request, or throws ex-info naming the argument JSON refuses."
+(defn- pack-request
+  "Returns the frame of the request, or throws ex-info naming the argument
+  the codec refuses."
   [fn-name named-args kwargs id]
   (try
-    (json/write-str {:fn fn-name :args (mapv second named-args) :kwargs kwargs :id id}
-                    :key-fn snake)
-    (catch Exception e
-      (let [[arg v] (first (filter (comp refusal second) (concat named-args kwargs)))]
-        (throw (ex-info (str (some-> arg name) " must be plain data of finite numbers: "
-                             (ex-message (or (refusal v) e)))
-                        {:k9tf/error :invalid-arg :arg arg :fn fn-name
-                         :expected "finite numbers, strings, vectors and maps"}
-                        e))))))
+    (codec/pack {:fn fn-name :args (mapv second named-args) :kwargs kwargs :id id}
+                :key-fn snake)
+    (catch clojure.lang.ExceptionInfo e
+      (let [{[section k] :path :as data} (ex-data e)
+            arg (if (= :args section) (first (nth named-args k nil)) k)]
+        (throw (ex-info (str (some-> arg name) " " (ex-message e))
+                        (-> data (dissoc :path) (assoc :arg arg :fn fn-name)) e))))))
 
 ;;; Interrupting calls: a watcher asks Python to stop the calls of interrupted threads.
 
@@ -138,7 +133,7 @@
     (doseq [[^Thread thread [id b sent?]] running
             :when (and (not sent?) (.isInterrupted thread))]
       (.replace ^java.util.Map running thread [id b true])
-      (try (p/-call b (encode "interrupt" [[:id id]] {} nil))
+      (try (p/-call b (pack-request "interrupt" [[:id id]] {} nil))
            (catch Exception _)))
     (recur)))
 
@@ -163,31 +158,48 @@
     "KeyboardInterrupt" :interrupted
     :python))
 
+(defn- interrupted
+  "Returns the ex-info of an interrupted call, clearing this thread's
+  interrupt status as a method throwing InterruptedException does."
+  [b fn-name data]
+  (Thread/interrupted)
+  (ex-info (str fn-name " was interrupted")
+           (merge {:k9tf/error :interrupted :backend (kind-of b) :fn fn-name} data)))
+
 (defn- python-error [b fn-name {:keys [type message arg traceback]}]
-  (ex-info (if (= type "KeyboardInterrupt") (str fn-name " was interrupted") message)
-           (cond-> {:k9tf/error (error-kind type)
-                    :type type :message message :traceback traceback
-                    :py-type type :py-message message
-                    :backend (kind-of b) :fn fn-name}
-             arg (assoc :arg (kebab arg)))))
+  (if (= type "KeyboardInterrupt")
+    (interrupted b fn-name {})
+    (ex-info message (cond-> {:k9tf/error (error-kind type) :py-type type :py-message message
+                              :py-traceback traceback :backend (kind-of b) :fn fn-name}
+                       arg (assoc :arg (kebab arg))))))
 
 (defn call
-  "Calls Python function `fn-name` of `k9tf.jvm` with `named-args`, a
-  vector of `[arg-keyword value]` pairs, and `kwargs`, a map of kebab-case
-  keyword options. Returns the result as Clojure data (keyword keys in
-  kebab-case, vectors, doubles). Throws ex-info with `:k9tf/error`, `:type`,
-  `:message`, `:arg` (when known) and `:traceback` on a Python error, and
-  with `:k9tf/error :interrupted` when this thread is interrupted meanwhile."
+  "Calls Python function `fn-name` of the k9tf core (`k9tf.jvm.call`) with
+  `named-args`, a vector of `[arg-keyword value]` pairs, and `kwargs`, a map of
+  kebab-case keyword options. Returns the result as Clojure data (keyword keys
+  in kebab-case, vectors, longs and doubles). Throws ex-info with
+  `:k9tf/error` (`:invalid-arg`, `:python`, `:interrupted` or `:backend`),
+  `:arg` (when known), `:py-type`, `:py-message` and `:py-traceback` on a
+  Python error.
+
+  Interruption follows java.util.concurrent: a call made or running while
+  this thread is interrupted (e.g. `future-cancel`) stops within about a
+  second and throws ex-info `:interrupted`, clearing the interrupt status; a
+  call that finished before seeing the interrupt returns normally and leaves
+  the status set."
   [fn-name named-args kwargs]
-  (let [b (current-backend)
-        id (.incrementAndGet ^java.util.concurrent.atomic.AtomicLong call-ids)
-        reply (try (call-interruptibly b id (encode fn-name named-args kwargs id))
-                   (catch clojure.lang.ExceptionInfo e (throw e))
-                   (catch Exception e
-                     (throw (ex-info (str "k9tf backend " (kind-of b) " failed: " (ex-message e))
-                                     {:k9tf/error :backend :backend (kind-of b) :fn fn-name}
-                                     e))))
-        decoded (json/read-str reply :key-fn kebab)]
-    (if (contains? decoded :ok)
-      (:ok decoded)
-      (throw (python-error b fn-name (:error decoded))))))
+  (let [b (current-backend)]
+    (when (Thread/interrupted)
+      (throw (interrupted b fn-name {})))
+    (let [id (.incrementAndGet ^java.util.concurrent.atomic.AtomicLong call-ids)
+          request (pack-request fn-name named-args kwargs id)
+          reply (try (call-interruptibly b id request)
+                     (catch clojure.lang.ExceptionInfo e (throw e))
+                     (catch Exception e
+                       (throw (ex-info (str "k9tf backend " (kind-of b) " failed: " (ex-message e))
+                                       {:k9tf/error :backend :backend (kind-of b) :fn fn-name}
+                                       e))))
+          decoded (codec/unpack reply :key-fn kebab)]
+      (if (contains? decoded :ok)
+        (:ok decoded)
+        (throw (python-error b fn-name (:error decoded)))))))

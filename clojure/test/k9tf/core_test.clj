@@ -1,6 +1,5 @@
 (ns k9tf.core-test
-  (:require [clojure.data.json :as json]
-            [clojure.edn :as edn]
+  (:require [clojure.edn :as edn]
             [clojure.java.io :as io]
             [clojure.test :refer [deftest is are testing]]
             [k9tf.core :as k9]))
@@ -21,7 +20,7 @@
   (testing "k9 arities"
     (let [net (k9/construct-network 2 3 2)]
       (is (= [2 3 2] (:sizes net)))
-      (is (= "default" (:model net)))
+      (is (= :default (:model net)))
       (is (every? double? (flatten (map :weights (:layers net))))))
     (is (= [2 4 4 4 1] (:sizes (k9/construct-network 2 4 3 1 {:model :k9}))))
     (is (= [2 4 1] (:sizes (k9/construct-network 2 4 0 1 {:model :k9})))))
@@ -30,12 +29,14 @@
            (k9/construct-network {:sizes [2 16 16 2] :seed 3})))
     (is (= (k9/construct-network 2 3 2 {:seed 3})
            (k9/construct-network {:sizes [2 3 2] :seed 3})))
-    (is (= ["relu" "linear" "float32"]
-           ((juxt :activation :output :dtype) (k9/construct-network 2 3 2 {:model :article})))))
-  (testing "the value is printable, EDN- and JSON-safe"
+    (is (= [:article :relu :linear :softmax-cross-entropy :truncated-normal :float32]
+           ((juxt :model :activation :output :loss :init :dtype)
+            (k9/construct-network {:sizes [2 3 2] :model :article})))))
+  (testing "the value is printable, EDN-safe, and crosses the bridge unchanged"
     (let [net (k9/construct-network 2 3 2 {:seed 4})]
       (is (= net (edn/read-string (pr-str net))))
-      (is (= net (json/read-str (json/write-str net) :key-fn keyword)))))
+      (is (= net (k9/train-epochs 0 net [[[0 1] [1 0]]] 0.5)))
+      (is (= (k9/ff [1 0] net) (k9/ff [1 0] (edn/read-string (pr-str net)))))))
   (testing "bad arguments"
     (are [f arg] (= arg (:arg (invalid-arg f)))
       #(k9/construct-network 2 0 2) :sizes
@@ -47,7 +48,7 @@
 
 (deftest test-from-k9-and-ff
   (let [nn (k9/from-k9 k9-nn)]
-    (is (= "k9" (:model nn)))
+    (is (= :k9 (:model nn)))
     (testing "k9's published vectors"
       (is (close? [0.02315019005321053 0.027608061500083565] (k9/ff [1 0] nn)))
       (is (close? [0.03765676393050254 0.10552175312900794]

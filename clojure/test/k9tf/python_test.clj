@@ -12,9 +12,10 @@
   (testing "Python errors become ex-info with the Python details"
     (let [data (try (py/call "ff" [[:input [1 2 3]] [:network (k9/construct-network 2 2 2)]] {})
                     (catch clojure.lang.ExceptionInfo e (ex-data e)))]
-      (is (= "ValueError" (:type data) (:py-type data)))
-      (is (re-find #"2 values per row" (:message data)))
-      (is (re-find #"Traceback" (:traceback data)))
+      (is (= "ValueError" (:py-type data)))
+      (is (re-find #"2 values per row" (:py-message data)))
+      (is (re-find #"Traceback" (:py-traceback data)))
+      (is (not-any? #{:type :message :traceback} (keys data)) "no duplicated keys")
       (is (= (py/current-backend-kind) (:backend data)))
       (is (= :invalid-arg (:k9tf/error data)))))
   (testing "unknown functions and backends"
@@ -38,17 +39,34 @@
       (doseq [k (range 8)]
         (is (= (mapv serial (filter #(= k (mod % 8)) jobs)) (nth results k)))))))
 
-(deftest test-future-cancel-interrupts-training
+(deftest test-interrupting-a-call
   (let [net (k9/construct-network 2 16 2 {:seed 1})
         data (k9/sample-logic :xor 1000 :seed 1)
+        started (promise)
         outcome (promise)
-        started (System/nanoTime)
-        f (future (try (deliver outcome (k9/train-epochs 1000000 net data 0.1))
-                       (catch clojure.lang.ExceptionInfo e (deliver outcome (ex-data e)))))]
-    (Thread/sleep 1500)
-    (future-cancel f)
-    (let [result (deref outcome 20000 ::timeout)]
-      (is (= :interrupted (:k9tf/error result)))
-      (is (< (/ (- (System/nanoTime) started) 1e9) 10.0) "stopped within seconds"))
+        worker (Thread. (fn []
+                          (deliver started true)
+                          (let [result (try (k9/train-epochs 1000000 net data 0.1)
+                                            (catch clojure.lang.ExceptionInfo e (ex-data e)))]
+                            (deliver outcome
+                                     {:result result
+                                      :still-interrupted (.isInterrupted (Thread/currentThread))
+                                      :next-calls (vec (repeatedly 3 #(k9/ff [1 0] net)))}))))
+        began (System/nanoTime)]
+    (.start worker)
+    @started
+    (.interrupt worker)
+    (let [{:keys [result still-interrupted next-calls]} (deref outcome 120000 ::timeout)]
+      (testing "an interrupted call stops and says so"
+        (is (= :interrupted (:k9tf/error result)))
+        (is (< (/ (- (System/nanoTime) began) 1e9) 60.0)))
+      (testing "it clears the thread's interrupt status, so the thread's next calls work"
+        (is (false? still-interrupted))
+        (is (apply = (k9/ff [1 0] net) next-calls))))
+    (testing "a call made on an interrupted thread throws at once, clearing the status"
+      (.interrupt (Thread/currentThread))
+      (is (= :interrupted (:k9tf/error (try (k9/ff [1 0] net)
+                                            (catch clojure.lang.ExceptionInfo e (ex-data e))))))
+      (is (not (Thread/interrupted))))
     (testing "the interpreter is still usable"
       (is (not= net (k9/train-epochs 1 net data 0.1))))))

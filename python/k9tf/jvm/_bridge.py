@@ -1,15 +1,15 @@
-"""The one entry point every Clojure backend calls: JSON text in, JSON text out.
+"""The one entry point every Clojure backend calls: a frame in, a frame out.
 
-A request is ``{"fn": name, "args": [...], "kwargs": {...}}``; the reply is
-``{"ok": result}`` or ``{"error": {"type", "message", "arg", "traceback"}}``,
-where ``arg`` names the argument a ``ValueError``/``TypeError`` is about. Going
-through JSON (shortest round-trip float repr) keeps doubles bit-exact and makes
-every backend compute exactly what a direct Python call does. NaN and Inf are
-refused on both ways in, and never produced on the way out.
+A request is the frame (see :mod:`k9tf.jvm._codec`) of ``{"fn": name, "args":
+[...], "kwargs": {...}[, "id": id]}``; the reply is the frame of ``{"ok":
+result}`` or ``{"error": {"type", "message", "arg", "traceback"}}``, where
+``arg`` names the argument a ``ValueError``/``TypeError`` is about. Numeric
+arrays cross as packed float64 blocks and everything else as JSON, so every
+backend computes exactly what a direct Python call does. NaN and Inf are
+refused on the way in and never produced on the way out.
 """
 
 import inspect
-import json
 import re
 import traceback
 
@@ -19,13 +19,14 @@ from .._io import load_network, save_network
 from .._metrics import accuracy
 from .._network import construct_network, from_k9
 from .._train import train, train_data, train_epochs
+from ._codec import pack, unpack
 from ._interrupt import interrupt, interruptible
 
 
 def sample_logic(f, samples=10000, seed=None):
-    """Return :func:`k9tf.sample_logic_fn`'s data as plain lists: ``{"inputs", "labels"}``."""
+    """Return :func:`k9tf.sample_logic_fn`'s data as ``{"inputs", "labels"}``."""
     inputs, labels = _logic.sample_logic_fn(f, samples, seed)
-    return {"inputs": inputs.tolist(), "labels": labels.tolist()}
+    return {"inputs": inputs, "labels": labels}
 
 
 def _train_with_history(*args, **kwargs):
@@ -44,21 +45,13 @@ FUNCTIONS = {
     "save_network": save_network,
     "load_network": load_network,
     "sample_logic": sample_logic,
-    "nand_gen": _logic.nand_gen,
-    "xor_gen": _logic.xor_gen,
-    "and_gen": _logic.and_gen,
-    "or_gen": _logic.or_gen,
     "interrupt": interrupt,
 }
 """The functions a bridge request may name."""
 
 
-def _refuse_constant(name):
-    raise ValueError(f"{name} cannot cross the bridge; numbers must be finite.")
-
-
-def _parse(request):
-    request = json.loads(request, parse_constant=_refuse_constant)
+def _parse(frame):
+    request = unpack(frame)
     if not isinstance(request, dict) or not {"fn", "args", "kwargs"} <= set(request) <= {
             "fn", "args", "kwargs", "id"}:
         raise ValueError("a bridge request must be {'fn', 'args', 'kwargs'[, 'id']}.")
@@ -79,36 +72,37 @@ def _argument(name, message):
     return first if first in _PARAMETERS.get(name, ()) else None
 
 
-def call(request):
-    """Run a JSON ``request`` and return the JSON reply; never raises on a bad request.
+def call(frame):
+    """Run the request in ``frame`` and return the reply frame; never raises on a bad request.
 
     Parameters
     ----------
-    request : str
-        ``{"fn": name, "args": [...], "kwargs": {...}}`` as JSON text, with an
+    frame : bytes-like
+        The frame of ``{"fn": name, "args": [...], "kwargs": {...}}``, with an
         optional ``"id"`` that ``{"fn": "interrupt", "args": [id]}`` cancels.
 
     Returns
     -------
-    str
-        ``{"ok": result}``, or ``{"error": {"type", "message", "arg", "traceback"}}``.
+    bytes
+        The frame of ``{"ok": result}``, or of ``{"error": {"type", "message",
+        "arg", "traceback"}}``.
 
     Examples
     --------
-    >>> call('{"fn": "accuracy", "args": [[[1, 0]], [[1, 0]]], "kwargs": {}}')
-    '{"ok": 1.0}'
-    >>> json.loads(call('{"fn": "nope", "args": [], "kwargs": {}}'))["error"]["type"]
+    >>> unpack(call(pack({"fn": "accuracy", "args": [[[1, 0]], [[1, 0]]], "kwargs": {}})))
+    {'ok': 1.0}
+    >>> unpack(call(pack({"fn": "nope", "args": [], "kwargs": {}})))["error"]["type"]
     'ValueError'
     """
     name = None
     try:
-        parsed = _parse(request)
-        name = parsed["fn"]
-        with interruptible(parsed.get("id")):
-            result = FUNCTIONS[name](*parsed["args"], **parsed["kwargs"])
-        return json.dumps({"ok": result}, allow_nan=False)
+        request = _parse(frame)
+        name = request["fn"]
+        with interruptible(request.get("id")):
+            result = FUNCTIONS[name](*request["args"], **request["kwargs"])
+        return pack({"ok": result})
     except (Exception, KeyboardInterrupt) as error:  # every failure is data for the JVM
-        return json.dumps({"error": {
+        return pack({"error": {
             "type": type(error).__name__,
             "message": str(error),
             "arg": _argument(name, str(error)),

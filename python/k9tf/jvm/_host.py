@@ -1,11 +1,13 @@
 """Hosting a JVM with JPype, so Clojure code runs in this process and calls k9tf back.
 
 The Clojure side's ``:jpype`` backend receives a Python object implementing
-``java.util.function.Function`` that maps a JSON request to
-:func:`k9tf.jvm.call`'s reply; JPype takes the GIL for each call.
+``java.util.function.Function`` that maps a request frame (a Java byte array)
+to :func:`k9tf.jvm.call`'s reply frame, handed back as a direct ByteBuffer
+over Python's memory; JPype takes the GIL for each call.
 """
 
 import os
+import threading
 
 from . import _bridge, _classpath
 
@@ -25,11 +27,17 @@ def _start_jvm(aliases):
     jpype.startJVM(*jvm_opts, classpath=path.split(os.pathsep), convertStrings=True,
                    interrupt=False)
 
+    import jpype.nio  # noqa: PLC0415
+
+    replies = threading.local()
+
     @jpype.JImplements("java.util.function.Function")
     class BridgeCall:
         @jpype.JOverride
-        def apply(self, request):
-            return _bridge.call(str(request))
+        def apply(self, frame):
+            # The JVM reads the reply at once; it stays alive until this thread's next call.
+            replies.last = bytearray(_bridge.call(memoryview(frame)))
+            return jpype.nio.convertToDirectBuffer(replies.last)
 
     clojure = jpype.JClass("clojure.java.api.Clojure")
     clojure.var("clojure.core", "require").invoke(clojure.read("k9tf.python"))

@@ -4,7 +4,8 @@
   while Python runs, and each calling thread keeps one Python thread state.
   One interpreter per JVM, started on first use and never finalised."
   (:require [clojure.string :as str]
-            [k9tf.bridge.protocol :as p])
+            [k9tf.bridge.protocol :as p]
+            [k9tf.codec :as codec])
   (:import (com.sun.jna Function Library Memory NativeLibrary Pointer)
            (com.sun.jna.ptr LongByReference PointerByReference)
            (java.nio.charset StandardCharsets)
@@ -114,18 +115,23 @@
                    (.set ^ThreadLocal thread-states (invoke-ptr lib "PyEval_SaveThread"))))))
       (finally (.unlock read-lock)))))
 
-(defn- call-bridge [{:keys [lib call-fn] :as state} ^String request]
+(defn- reply-bytes
+  "Returns the contents of Python bytes object `reply` as a Java byte array."
+  ^bytes [lib ^Pointer reply]
+  (let [size (.invoke (function lib "PyBytes_Size") Long (object-array [reply]))
+        data (invoke-ptr lib "PyBytes_AsString" reply)]
+    (.getByteArray data 0 (int size))))
+
+(defn- call-bridge [{:keys [lib call-fn] :as state} ^bytes frame]
   (with-gil* state
     (fn []
-      (let [bytes (.getBytes request StandardCharsets/UTF_8)
-            arg (checked lib "decode request"
-                         (invoke-ptr lib "PyUnicode_DecodeUTF8" bytes (long (alength bytes))
-                                     "strict"))
+      (let [arg (checked lib "copy request"
+                         (invoke-ptr lib "PyBytes_FromStringAndSize" frame (long (alength frame))))
             args (invoke-ptr lib "PyTuple_New" (long 1))]
         (invoke-int lib "PyTuple_SetItem" args (long 0) arg) ; steals arg
         (let [reply (invoke-ptr lib "PyObject_CallObject" call-fn args)]
           (decref lib args)
-          (try (utf8 lib (checked lib "k9tf.jvm.call" reply))
+          (try (reply-bytes lib (checked lib "k9tf.jvm.call" reply))
                (finally (decref lib reply))))))))
 
 (defn- add-shutdown-hook!
@@ -135,8 +141,8 @@
   (.addShutdownHook (Runtime/getRuntime)
                     (Thread. ^Runnable
                              (fn []
-                               (try (call-bridge state (str "{\"fn\": \"interrupt\", "
-                                                            "\"args\": [], \"kwargs\": {}}"))
+                               (try (call-bridge state (codec/pack {:fn "interrupt" :args []
+                                                                    :kwargs {}}))
                                     (catch Throwable _))
                                (.tryLock (.writeLock gate) 30 TimeUnit/SECONDS)))))
 

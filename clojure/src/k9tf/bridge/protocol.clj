@@ -7,8 +7,9 @@
   (-start! [backend]
     "Starts or attaches to the interpreter and imports `k9tf.jvm`; returns
     the started backend. Throws ex-info saying what is missing if it cannot.")
-  (-call [backend request]
-    "Sends the JSON text `request` to `k9tf.jvm.call` and returns its JSON
-    reply text. Safe to call from any thread.")
+  (-call [backend frame]
+    "Sends the request `frame` (a byte array, see `k9tf.codec`) to
+    `k9tf.jvm.call` and returns its reply frame (a byte array or a
+    ByteBuffer the caller reads at once). Safe to call from any thread.")
   (-stop! [backend]
     "Releases what -start! acquired; the interpreter may live on."))

@@ -1,0 +1,149 @@
+"""The bridge's wire format: plain data as a JSON header plus packed numeric blocks.
+
+A frame is ``<u32 header length><header><zero padding to 8 bytes><payload>``
+(little-endian). The header is UTF-8 JSON; in it, each packed block appears as
+``{"#k9tf/array": [dtype, offset, shape]}``: ``dtype`` is ``"f8"`` (float64)
+or ``"i8"`` (int64), ``offset`` counts bytes from the payload's start and
+``shape`` is ``[n]`` or ``[rows, cols]``. Doubles cross either as their
+shortest JSON repr or as raw float64, so both ways are bit-exact; NaN and Inf
+are refused. The Clojure side (``k9tf.codec``) reads and writes the same frames.
+
+>>> frame = pack({"w": [[0.5, 1.0], [2.0, -0.0]], "sizes": [2, 2]})
+>>> data = unpack(frame)
+>>> data["w"].tolist(), data["sizes"]
+([[0.5, 1.0], [2.0, -0.0]], [2, 2])
+"""
+
+import json
+import math
+import struct
+
+import numpy as np
+
+ARRAY = "#k9tf/array"
+"""The header key that marks a packed block."""
+
+DTYPES = {"f8": np.dtype("<f8"), "i8": np.dtype("<i8")}
+"""The block types, by their name in the header."""
+
+_HEAD = struct.Struct("<I")
+
+
+def _payload_start(header_size):
+    return -(-(_HEAD.size + header_size) // 8) * 8
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} cannot cross the bridge; numbers must be finite.")
+
+
+def unpack(frame):
+    """Return the data in ``frame``, blocks as read-only numpy arrays over its memory.
+
+    Parameters
+    ----------
+    frame : bytes-like
+        A frame written by :func:`pack` or by the Clojure side.
+
+    Returns
+    -------
+    object
+        Plain data: dicts, lists, str, int, float, bool, None and 1-d or 2-d
+        ``numpy.ndarray`` blocks (``float64`` or ``int64``).
+
+    Raises
+    ------
+    ValueError
+        If the frame is truncated, its header is not JSON, a block lies
+        outside the payload, or a number is not finite.
+    """
+    view = memoryview(frame).cast("B")
+    if len(view) < _HEAD.size:
+        raise ValueError(f"a bridge frame needs at least {_HEAD.size} bytes, got {len(view)}.")
+    (size,) = _HEAD.unpack_from(view)
+    if _HEAD.size + size > len(view):
+        raise ValueError(f"the bridge frame's header ({size} bytes) runs past its end.")
+    start = _payload_start(size)
+
+    def block(obj):
+        if len(obj) != 1 or ARRAY not in obj:
+            return obj
+        try:
+            dtype, offset, shape = obj[ARRAY]
+            array = np.frombuffer(view, DTYPES[dtype], math.prod(shape), start + offset)
+            return array.reshape(shape)
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValueError(f"bad packed block {obj[ARRAY]!r} in a bridge frame: {error}"
+                             ) from None
+
+    header = str(view[_HEAD.size:_HEAD.size + size], "utf-8")
+    return json.loads(header, object_hook=block, parse_constant=_refuse_constant)
+
+
+def _float_rows(value):
+    """Return True if ``value`` is a non-empty list of floats or of equal-length float lists."""
+    if not value:
+        return False
+    if type(value[0]) is list:
+        width = len(value[0])
+        return width > 0 and all(type(row) is list and len(row) == width
+                                 and all(type(v) is float for v in row) for row in value)
+    return all(type(v) is float for v in value)
+
+
+def pack(data):
+    """Return ``data`` as a frame, packing its numeric arrays.
+
+    numpy arrays of one or two dimensions (float or int) and lists of floats
+    (or of equal-length lists of floats) become blocks; everything else is
+    written as JSON.
+
+    Parameters
+    ----------
+    data : object
+        Plain data: dicts with str keys, lists, tuples, str, int, float, bool,
+        None, numpy arrays and numpy scalars.
+
+    Returns
+    -------
+    bytes
+        The frame.
+
+    Raises
+    ------
+    ValueError
+        If a number is NaN or Inf.
+    TypeError
+        If a value is of no plain-data type.
+    """
+    blocks, offset = [], 0
+
+    def add(array):
+        nonlocal offset
+        if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
+            raise ValueError("NaN or Inf cannot cross the bridge; numbers must be finite.")
+        name = "f8" if array.dtype.kind == "f" else "i8"
+        raw = np.ascontiguousarray(array, DTYPES[name]).tobytes()
+        marker = {ARRAY: [name, offset, list(array.shape)]}
+        blocks.append(raw)
+        offset += len(raw)
+        return marker
+
+    def walk(value):
+        if isinstance(value, dict):
+            return {key: walk(item) for key, item in value.items()}
+        if isinstance(value, np.ndarray):
+            if value.dtype.kind in "fiu" and 1 <= value.ndim <= 2 and value.size:
+                return add(value)
+            return walk(value.tolist())
+        if isinstance(value, (list, tuple)):
+            if _float_rows(value):
+                return add(np.array(value, np.float64))
+            return [walk(item) for item in value]
+        if isinstance(value, np.generic):
+            return value.item()
+        return value
+
+    header = json.dumps(walk(data), allow_nan=False, separators=(",", ":")).encode()
+    padding = _payload_start(len(header)) - _HEAD.size - len(header)
+    return b"".join([_HEAD.pack(len(header)), header, bytes(padding), *blocks])
