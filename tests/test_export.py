@@ -9,7 +9,11 @@ import pytest
 import k9tf
 from k9tf import _export
 
-pytestmark = pytest.mark.filterwarnings("ignore:.*tf.lite.Interpreter is deprecated:UserWarning")
+pytestmark = [
+    pytest.mark.filterwarnings("ignore:.*tf.lite.Interpreter is deprecated:UserWarning"),
+    # Keras 3.15's own saving code under numpy 2.4, not k9tf's:
+    pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept a copy keyword"),
+]
 
 FILES = {"keras": "net.keras", "savedmodel": "net", "tflite": "net.tflite", "onnx": "net.onnx"}
 INPUTS = np.random.default_rng(0).uniform(-1.0, 2.0, (1000, 2))  # the logic square, and beyond
@@ -101,6 +105,14 @@ def test_onnx_every_activation_and_dtype(tmp_path, activation, output, dtype):
     path = k9tf.export(net, tmp_path / "n.onnx", format="onnx")
     got = run("onnx", path, INPUTS.astype(dtype))
     assert np.abs(got - np.array(k9tf.ff(INPUTS.tolist(), net))).max() <= 1e-6
+
+
+@pytest.mark.parametrize("fmt", ["keras", "onnx"])
+def test_biases_set_by_hand_on_a_bias_free_network_are_kept(tmp_path, fmt):
+    net = k9tf.construct_network(2, 3, 2, model="k9", seed=3)
+    net["layers"][1]["biases"] = [0.25, -0.5]  # ff adds them although bias=False
+    got = run(fmt, k9tf.export(net, tmp_path / FILES[fmt], format=fmt), INPUTS)
+    assert np.abs(got - np.array(k9tf.ff(INPUTS.tolist(), net))).max() <= 1e-12
 
 
 @pytest.mark.parametrize("model", ["default", "article", "k9"])
