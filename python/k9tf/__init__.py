@@ -11,6 +11,7 @@ never hands out TensorFlow objects. The API mirrors k9's:
 [1, 0]
 """
 
+from ._export import export, from_keras
 from ._ff import ff
 from ._io import load_network, save_network
 from ._logic import (
@@ -36,8 +37,10 @@ __all__ = [
     "and_",
     "and_gen",
     "construct_network",
+    "export",
     "ff",
     "from_k9",
+    "from_keras",
     "load_network",
     "nand",
     "nand_gen",

@@ -7,6 +7,7 @@ Examples
     k9tf train --fn xor --hidden 16 --hidden 16 --epochs 1000 --batch-size full \
         --samples 10000 --save xor.json --plot xor.png --tensorboard runs/xor
     k9tf predict xor.json 1 0
+    k9tf export xor.json --format onnx xor.onnx      # or keras, savedmodel, tflite
     k9tf repl                                        # Clojure REPL, JPype backend
     k9tf clj -A:test -m k9tf.test-runner
 """
@@ -18,6 +19,7 @@ import math
 import sys
 
 from . import _demo
+from ._export import FORMATS, export
 from ._ff import ff
 from ._io import load_network, save_network
 from ._logic import LOGIC_FUNCTIONS, sample_logic_fn
@@ -69,6 +71,14 @@ def _parser():
     predict = commands.add_parser("predict", help="print ff of a saved network")
     predict.add_argument("network", metavar="FILE")
     predict.add_argument("inputs", type=float, nargs="+", metavar="X")
+
+    out = commands.add_parser(
+        "export", help="write a saved network as a Keras, SavedModel, TFLite or ONNX model",
+        description="Write a saved network as a model other runtimes load; OUT is a file "
+                    "(ending in .keras for keras) or, for savedmodel, a directory.")
+    out.add_argument("network", metavar="NET.json")
+    out.add_argument("--format", required=True, metavar="{" + ",".join(FORMATS) + "}")
+    out.add_argument("out", metavar="OUT")
 
     repl = commands.add_parser("repl", help="Clojure REPL in a JVM hosted here (JPype backend)")
     repl.add_argument("--nrepl", action="store_true",
@@ -138,6 +148,9 @@ def main(argv=None):
             return _train(args)
         if args.command == "predict":
             print(json.dumps(ff(args.inputs, load_network(args.network))))
+            return 0
+        if args.command == "export":
+            print(f"exported {export(load_network(args.network), args.out, format=args.format)}")
             return 0
         return _clojure(["-m", "nrepl.cmdline"], ["repl"]) if args.nrepl else _clojure([])
     except (TypeError, ValueError, OSError) as error:

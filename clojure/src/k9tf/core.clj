@@ -297,3 +297,17 @@
   "Loads and validates the network saved at `path`."
   [path]
   (network-out (py/call "load_network" [[:path (some-> path str)]] {})))
+
+(defn export
+  "Exports `network` to `path` as a model other runtimes load, computing what
+  `ff` does, and returns `path`. `format` (keyword or string) is one of
+  * `:keras` - a `.keras` file of a Keras Sequential of Dense layers
+  * `:savedmodel` - a SavedModel directory; signature `serving_default` takes
+    `input` [batch, n-in] and returns `{output [batch, n-out]}`
+  * `:tflite` - a TFLite file with that signature (float64 networks become float32)
+  * `:onnx` - an ONNX file (opset 17) with input `input` and output `output`
+  The export is written beside `path` and renamed into place: a failed one
+  leaves nothing there. See `k9tf.export` in Python."
+  [network path format]
+  (py/call "export" [[:network (network-in network)] [:path (some-> path str)]]
+           {:format format}))

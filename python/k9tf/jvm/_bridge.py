@@ -14,6 +14,7 @@ import re
 import traceback
 
 from .. import _logic
+from .._export import export
 from .._ff import ff
 from .._io import load_network, save_network
 from .._metrics import accuracy
@@ -44,6 +45,7 @@ FUNCTIONS = {
     "accuracy": accuracy,
     "save_network": save_network,
     "load_network": load_network,
+    "export": export,
     "sample_logic": sample_logic,
     "interrupt": interrupt,
 }
