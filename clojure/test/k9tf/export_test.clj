@@ -50,5 +50,5 @@
           #(k9/export net nil :onnx) :path
           #(k9/export (assoc net :sizes [2 0 2]) (io/file dir "x.onnx") :onnx) :network)
         (is (= "format must be one of keras, savedmodel, tflite, onnx; got 'pb'."
-               (:message (invalid-arg #(k9/export net (io/file dir "k9.pb") :pb))))))
+               (:py-message (invalid-arg #(k9/export net (io/file dir "k9.pb") :pb))))))
       (finally (delete-tree dir)))))
