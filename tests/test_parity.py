@@ -1,4 +1,4 @@
-"""Clojure (each backend) computes bit-identically what direct Python calls do."""
+"""Clojure (each backend) computes bit-identically what direct Python calls do, 200k rows too."""
 
 import json
 
@@ -12,7 +12,8 @@ CLOJURE = """
 (let [data (k9/sample-logic :xor 200 :seed 3)
       net (k9/construct-network 2 3 2 {:seed 3})
       k9net (k9/construct-network {:sizes [2 4 4 2] :model :k9 :seed 4})
-      online (k9/train-epochs 5 net data 0.5)]
+      online (k9/train-epochs 5 net data 0.5)
+      big (k9/sample-logic :xor 200000 :seed 7)]
   (println "PARITY" (json/write-str
     {:backend (py/current-backend-kind)
      :net net
@@ -20,7 +21,10 @@ CLOJURE = """
      :full (k9/train-epochs 30 net data 0.5 :batch-size :full)
      :mini (k9/train-epochs 3 net data 0.5 :batch-size 16 :shuffle true :seed 2)
      :k9 (k9/train-epochs 5 k9net data 0.2)
-     :ff (k9/ff [[0 0] [0 1] [1 0] [1 1] [0.25 0.75]] online)})))
+     :ff (k9/ff [[0 0] [0 1] [1 0] [1 1] [0.25 0.75]] online)
+     :big-full (k9/train-epochs 1 net big 0.5 :batch-size :full)
+     :big-ff (k9/ff (mapv first big) online)
+     :arrays (k9/ff (into-array [(double-array [0 1]) (double-array [0.5 0.25])]) online)})))
 (shutdown-agents)
 """
 
@@ -31,6 +35,7 @@ def python_results():
     net = k9tf.construct_network(2, 3, 2, seed=3)
     k9net = k9tf.construct_network(2, 4, 4, 2, model="k9", seed=4)
     online = k9tf.train_epochs(5, net, data, 0.5)
+    big = k9tf.sample_logic_fn("xor", 200000, seed=7)
     return {
         "net": net,
         "online": online,
@@ -38,6 +43,9 @@ def python_results():
         "mini": k9tf.train_epochs(3, net, data, 0.5, batch_size=16, shuffle=True, seed=2),
         "k9": k9tf.train_epochs(5, k9net, data, 0.2),
         "ff": k9tf.ff([[0, 0], [0, 1], [1, 0], [1, 1], [0.25, 0.75]], online),
+        "big-full": k9tf.train_epochs(1, net, big, 0.5, batch_size=None),
+        "big-ff": k9tf.ff(big[0].tolist(), online),
+        "arrays": k9tf.ff([[0, 1], [0.5, 0.25]], online),
     }
 
 
