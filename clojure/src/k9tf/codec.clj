@@ -43,12 +43,12 @@
 
 (defn- refuse
   "Throws the codec's ex-info about the value at `path` (keys and indices)."
-  [message path value]
-  (throw (ex-info message {:k9tf/error :invalid-arg :path path :value value})))
+  [message path value & {:as more}]
+  (throw (ex-info message (merge {:k9tf/error :invalid-arg :path path :value value} more))))
 
 (defn- too-long [path]
   (refuse (str "has more than " max-elements " items; it cannot cross the bridge") path
-          '...))
+          '... :limit max-elements))
 
 ;;; WRITING
 
@@ -198,7 +198,8 @@
   ^bytes [x & {:keys [key-fn] :or {key-fn name}}]
   (let [blocks (java.util.ArrayList.)
         offset (long-array 1)
-        header (.getBytes ^String (json/write-str (prepare x [] blocks offset) :key-fn key-fn)
+        header (.getBytes ^String (json/write-str (prepare x [] blocks offset) :key-fn key-fn
+                                                    :escape-slash false)
                           StandardCharsets/UTF_8)
         start (payload-start (alength header))
         frame (byte-array (+ start (aget offset 0)))

@@ -7,12 +7,12 @@
 
 (def source-namespaces
   "The library's namespaces, loaded first to catch reflection warnings."
-  '[k9tf.bridge.protocol k9tf.bridge.jna k9tf.bridge.jpype k9tf.bridge.libpython
-    k9tf.python k9tf.core])
+  '[k9tf.codec k9tf.bridge.protocol k9tf.bridge.env k9tf.bridge.jna k9tf.bridge.jpype
+    k9tf.bridge.libpython k9tf.python k9tf.core])
 
 (def test-namespaces
   "The test namespaces, in the order they run."
-  '[k9tf.core-test k9tf.bad-input-test k9tf.export-test k9tf.python-test
+  '[k9tf.codec-test k9tf.core-test k9tf.bad-input-test k9tf.export-test k9tf.python-test
     k9tf.parity-test])
 
 (defn- reflection-warnings

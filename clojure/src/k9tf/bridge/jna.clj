@@ -3,7 +3,7 @@
   k9tf core in-process. Any JVM thread may call; each call holds the GIL only
   while Python runs, and each calling thread keeps one Python thread state.
   One interpreter per JVM, started on first use and never finalised."
-  (:require [clojure.string :as str]
+  (:require [k9tf.bridge.env :as env]
             [k9tf.bridge.protocol :as p]
             [k9tf.codec :as codec])
   (:import (com.sun.jna Function Library Memory NativeLibrary Pointer)
@@ -15,47 +15,6 @@
 (set! *warn-on-reflection* true)
 
 (def ^:private rtld-now-global (int 0x102))
-
-(defn- setting
-  "Returns option `k` from opts, else system property `prop`, else env `env`."
-  [opts k prop env]
-  (or (get opts k) (System/getProperty prop) (System/getenv env)))
-
-(defn python-executable
-  "Returns the Python executable to embed: `:python` in opts, `-Dk9tf.python`,
-  `K9TF_PYTHON`, else `python3`."
-  [opts]
-  (or (setting opts :python "k9tf.python" "K9TF_PYTHON") "python3"))
-
-(defn- run-python
-  "Runs `python -c code` and returns its trimmed stdout; throws ex-info on failure."
-  [python code]
-  (let [^Process process
-        (try (.start (doto (ProcessBuilder. ^java.util.List (list python "-c" code))
-                       (.redirectErrorStream true)))
-             (catch java.io.IOException e
-               (throw (ex-info (str "Cannot run Python executable " python
-                                    "; set K9TF_PYTHON or -Dk9tf.python.")
-                               {:k9tf/error :backend :backend :jna :python python} e))))
-        out (slurp (.getInputStream process))]
-    (when-not (zero? (.waitFor process))
-      (throw (ex-info (str python " failed: " out) {:k9tf/error :backend :backend :jna})))
-    (str/trim out)))
-
-(defn libpython-path
-  "Returns the path of the shared libpython for opts: `:libpython`,
-  `-Dk9tf.libpython`, `K9TF_LIBPYTHON`, else asked of the Python executable."
-  [opts]
-  (or (setting opts :libpython "k9tf.libpython" "K9TF_LIBPYTHON")
-      (let [python (python-executable opts)
-            path (run-python python (str "import os, sysconfig; v = sysconfig.get_config_var; "
-                                         "print(os.path.join(v('LIBDIR') or '', "
-                                         "v('LDLIBRARY') or ''))"))]
-        (when-not (str/ends-with? path ".so")
-          (throw (ex-info (str python " has no shared libpython (" path "); rebuild Python "
-                               "with --enable-shared or set K9TF_LIBPYTHON.")
-                          {:k9tf/error :backend :backend :jna :libpython path})))
-        path)))
 
 ;;; C API access
 
@@ -147,8 +106,8 @@
                                (.tryLock (.writeLock gate) 30 TimeUnit/SECONDS)))))
 
 (defn- start-interpreter [opts]
-  (let [python (python-executable opts)
-        path (libpython-path (assoc opts :python python))
+  (let [python (env/python-executable opts)
+        path (env/libpython-path opts python)
         ^java.util.Map open-options {Library/OPTION_OPEN_FLAGS rtld-now-global}
         lib (try (NativeLibrary/getInstance ^String path open-options)
                  (catch UnsatisfiedLinkError e
@@ -168,7 +127,8 @@
                     (let [module (invoke-ptr lib "PyImport_ImportModule" "k9tf.jvm")]
                       (when-not module
                         (throw (ex-info (str "Python " python " cannot import k9tf: "
-                                             (fetch-error lib) ". Run `make setup` or set "
+                                             (fetch-error lib) ". Install it (`pip install "
+                                             "k9tf`, or `make setup` in a checkout) or set "
                                              "K9TF_PYTHON to a Python that has k9tf.")
                                         {:k9tf/error :backend :backend :jna :python python})))
                       (try (checked lib "getattr call" (invoke-ptr lib "PyObject_GetAttrString"
@@ -189,9 +149,10 @@
 
 (defn jna-backend
   "Returns an unstarted embedded-CPython backend. Options:
-  * `:python` - Python executable whose environment has k9tf (default:
-    `-Dk9tf.python`, `K9TF_PYTHON`, else `python3`)
-  * `:libpython` - path of libpython3.x.so (default: asked of `:python`)
+  * `:python` - Python executable whose environment has k9tf (default: see
+    `k9tf.bridge.env/python-executable`)
+  * `:libpython` - path of libpython3.x.so (default: `K9TF_LIBPYTHON`, else
+    asked of `:python`)
   The interpreter is process-wide: the first started backend's options win."
   [opts]
   (map->JnaBackend {:kind :jna :opts opts}))

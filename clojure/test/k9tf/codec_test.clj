@@ -1,0 +1,65 @@
+(ns k9tf.codec-test
+  (:require [clojure.test :refer [deftest is are testing]]
+            [k9tf.codec :as codec]))
+
+(defn- round-trip [x] (codec/unpack (codec/pack x) :key-fn keyword))
+
+(defn- refusal [x]
+  (try (codec/pack x) nil
+       (catch clojure.lang.ExceptionInfo e (assoc (ex-data e) :message (ex-message e)))))
+
+(defn- header ^String [^bytes frame]
+  (String. frame 4 (.getInt (.order (java.nio.ByteBuffer/wrap frame)
+                                   java.nio.ByteOrder/LITTLE_ENDIAN) 0)
+           java.nio.charset.StandardCharsets/UTF_8))
+
+(deftest test-pack-unpack
+  (testing "plain data survives unchanged: JSON for structure, longs stay longs"
+    (are [x] (= x (round-trip x))
+      {:a [2 3 2] :b "s" :c nil :d true :e [] :f {:g [1.5 -0.0 5.0E-324]}}
+      {:nested [[1 "a"] [2.5 nil]]}
+      {:k [4.9E-324 1.7976931348623157E308 0.1]}))
+  (testing "numbers marked with `numbers` and Java arrays cross as packed float64 blocks"
+    (let [frame (codec/pack {:m (codec/numbers [[1 2.5] [3 4]]) :v (codec/numbers [1 2])
+                             :d (double-array [0.5 0.25]) :f (float-array [0.5])
+                             :dd (into-array Object [(double-array [1 2]) (long-array [3 4])])})]
+      (is (= 5 (count (re-seq #"#k9tf/array" (header frame)))))
+      (is (= {:m [[1.0 2.5] [3.0 4.0]] :v [1.0 2.0] :d [0.5 0.25] :f [0.5]
+              :dd [[1.0 2.0] [3.0 4.0]]}
+             (codec/unpack frame :key-fn keyword)))))
+  (testing "marked data that is not a rectangular block of numbers goes as JSON"
+    (are [x] (= {:x x} (round-trip {:x (codec/numbers x)}))
+      [[1 0] [1]]
+      [1 "a"]
+      []
+      [[[1 0]]]))
+  (testing "lazy sequences and lists become vectors"
+    (is (= {:x [0.0 1.0 2.0]} (round-trip {:x (codec/numbers (range 3))})))
+    (is (= {:x [0 1 2]} (round-trip {:x (range 3)})))))
+
+(deftest test-refusals
+  (testing "bad values are refused with the path to them"
+    (are [x path] (= path (:path (refusal x)))
+      {:a [1 ##NaN]} [:a 1]
+      {:a (codec/numbers [[1 0] [##Inf 0]])} [:a]
+      {:a #{1 2}} [:a]
+      {:a [1 (Object.)]} [:a 1]
+      {:a [1/3]} [:a 0])
+    (is (re-find #"finite" (:message (refusal {:a (codec/numbers [##NaN])}))))
+    (is (re-find #"set has no order" (:message (refusal {:a #{1}}))))
+    (is (= :invalid-arg (:k9tf/error (refusal {:a (Object.)})))))
+  (testing "an infinite sequence is refused, not read forever"
+    (is (= codec/max-elements (:limit (refusal {:a (codec/numbers (repeat 1.0))}))))))
+
+(deftest test-python-frames
+  (testing "frames written by Python read back (int64 blocks as longs)"
+    (let [header "{\"a\":{\"#k9tf/array\":[\"i8\",0,[3]]},\"b\":{\"#k9tf/array\":[\"f8\",24,[1,2]]}}"
+          hb (.getBytes header "UTF-8")
+          start (* 8 (quot (+ 4 (alength hb) 7) 8))
+          buffer (doto (.order (java.nio.ByteBuffer/allocate (+ start 40))
+                               java.nio.ByteOrder/LITTLE_ENDIAN)
+                   (.putInt (alength hb)) (.put hb) (.position (int start))
+                   (.putLong 1) (.putLong -2) (.putLong 3) (.putDouble 0.5) (.putDouble 2.0))]
+      (is (= {:a [1 -2 3] :b [[0.5 2.0]]} (codec/unpack (.array buffer) :key-fn keyword)))
+      (is (= {:a [1 -2 3] :b [[0.5 2.0]]}
+             (codec/unpack (.rewind (.flip buffer)) :key-fn keyword))))))
