@@ -28,8 +28,8 @@ from ._logic import (
 from ._metrics import accuracy
 from ._network import construct_network, from_k9
 from ._train import train, train_data, train_epochs
+from ._version import __version__
 
-__version__ = "0.1.0"
 
 __all__ = [
     "K9Classifier",

@@ -22,6 +22,11 @@
 
 (set! *warn-on-reflection* true)
 
+(def version
+  "The k9tf version of this Clojure side; a backend starts only if its Python
+  core has the same."
+  "0.2.0")
+
 (def backends
   "Maps each backend keyword to the constructor that takes an options map."
   {:libpython-clj 'k9tf.bridge.libpython/libpython-backend
@@ -52,6 +57,21 @@
   []
   (or (forced-backend) (if (libpython-clj-available?) :libpython-clj :jna)))
 
+(defn- check-version!
+  "Returns started backend `b` if its Python core's version is `version`,
+  else throws ex-info naming both."
+  [b]
+  (let [reply (codec/unpack (p/-call b (codec/pack {:fn "version" :args [] :kwargs {}}))
+                            :key-fn keyword)
+        python-version (:ok reply)]
+    (when-not (= version python-version)
+      (throw (ex-info (str "k9tf versions differ: this Clojure side is " version
+                           " but the Python core is " (or python-version "unknown")
+                           "; install the same version of both.")
+                      {:k9tf/error :backend :backend (kind-of b) :clojure-version version
+                       :python-version python-version})))
+    b))
+
 (defn backend
   "Returns a started backend of kind `kind` (see `backends`) with `opts`.
   Options depend on the backend; see its constructor."
@@ -63,7 +83,7 @@
                             (str/join ", " (keys backends)) ".")
                        {:k9tf/error :invalid-arg :arg :backend :value kind
                         :expected (set (keys backends))})))
-     (try (p/-start! ((requiring-resolve ctor) opts))
+     (try (check-version! (p/-start! ((requiring-resolve ctor) opts)))
           (catch clojure.lang.ExceptionInfo e (throw e))
           (catch Throwable e ; e.g. NoClassDefFoundError: jna.jar missing
             (throw (ex-info (str "k9tf backend " kind " cannot start: "

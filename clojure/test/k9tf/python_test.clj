@@ -1,5 +1,7 @@
 (ns k9tf.python-test
   (:require [clojure.test :refer [deftest is testing]]
+            [k9tf.bridge.protocol]
+            [k9tf.codec]
             [k9tf.core :as k9]
             [k9tf.python :as py]))
 
@@ -70,3 +72,15 @@
       (is (not (Thread/interrupted))))
     (testing "the interpreter is still usable"
       (is (not= net (k9/train-epochs 1 net data 0.1))))))
+
+(deftest test-version-check
+  (let [fake (reify k9tf.bridge.protocol/PBridge
+               (-start! [b] b)
+               (-call [_ _] (k9tf.codec/pack {:ok "0.0.1"}))
+               (-stop! [b] b))
+        data (try (#'py/check-version! fake) nil
+                  (catch clojure.lang.ExceptionInfo e (assoc (ex-data e) :message (ex-message e))))]
+    (is (= :backend (:k9tf/error data)))
+    (is (= ["0.0.1" py/version] ((juxt :python-version :clojure-version) data)))
+    (is (re-find #"0\.0\.1" (:message data)))
+    (is (not (re-find #"\n" (:message data))) "one line")))

@@ -20,6 +20,7 @@ from .._io import load_network, save_network
 from .._metrics import accuracy
 from .._network import construct_network, from_k9
 from .._train import train, train_data, train_epochs
+from .._version import __version__
 from ._codec import pack, unpack
 from ._interrupt import interrupt, interruptible
 
@@ -28,6 +29,11 @@ def sample_logic(f, samples=10000, seed=None):
     """Return :func:`k9tf.sample_logic_fn`'s data as ``{"inputs", "labels"}``."""
     inputs, labels = _logic.sample_logic_fn(f, samples, seed)
     return {"inputs": inputs, "labels": labels}
+
+
+def version():
+    """Return the k9tf version of this Python core, which the JVM side checks at start."""
+    return __version__
 
 
 def _train_with_history(*args, **kwargs):
@@ -48,6 +54,7 @@ FUNCTIONS = {
     "export": export,
     "sample_logic": sample_logic,
     "interrupt": interrupt,
+    "version": version,
 }
 """The functions a bridge request may name."""
 
