@@ -28,8 +28,7 @@ from ._logic import (
 from ._metrics import accuracy
 from ._network import construct_network, from_k9
 from ._train import train, train_data, train_epochs
-from ._version import __version__
-
+from ._version import __version__ as __version__
 
 __all__ = [
     "K9Classifier",

@@ -85,6 +85,10 @@ def _parser():
                       help="start an nREPL server (writes .nrepl-port) instead")
     commands.add_parser("clj", help="clojure.main in a JVM hosted here: "
                                     "clj [-A:alias...] [clojure.main args]")
+    classpath = commands.add_parser(
+        "classpath", help="print the JVM classpath of k9tf's Clojure side (for java -cp, IDEs)")
+    classpath.add_argument("aliases", nargs="*", metavar="ALIAS",
+                           help="deps.edn aliases to add, e.g. repl")
     return parser
 
 
@@ -126,6 +130,17 @@ def _train(args):
     return 0
 
 
+def _classpath(aliases):
+    from .jvm import _classpath  # noqa: PLC0415
+
+    path, _, _, missing = _classpath.classpath(_classpath.clojure_root(), aliases)
+    if missing:
+        print(f"k9tf classpath: no jar for {', '.join(missing)}; put it on "
+              "K9TF_EXTRA_CLASSPATH.", file=sys.stderr)
+    print(path)
+    return 0
+
+
 def _clojure(args, aliases=()):
     from .jvm import run_clojure  # noqa: PLC0415 - JPype is optional
 
@@ -149,6 +164,8 @@ def main(argv=None):
         if args.command == "predict":
             print(json.dumps(ff(args.inputs, load_network(args.network))))
             return 0
+        if args.command == "classpath":
+            return _classpath(args.aliases)
         if args.command == "export":
             print(f"exported {export(load_network(args.network), args.out, format=args.format)}")
             return 0

@@ -3,8 +3,8 @@
 Standard library only: ``bin/k9tf-clj`` loads this file directly, before any
 virtual environment exists. When the official CLI is installed its
 ``clojure -Spath`` is used instead; otherwise the classpath is ``deps.edn``'s
-``:paths`` (plus each alias's ``:extra-paths``) and the Debian jars that
-provide its Maven dependencies.
+``:paths`` (plus each alias's ``:extra-paths``), those of its ``:local/root``
+dependencies, and the Debian jars that provide its Maven dependencies.
 """
 
 import os
@@ -51,7 +51,23 @@ def read_edn(text):
     return form()
 
 
-def _official_cli_path(aliases):
+def clojure_root():
+    """Return the directory holding k9tf's ``deps.edn`` and ``clojure/src``.
+
+    It is ``K9TF_ROOT`` if set, else the checkout this package is imported
+    from, else the copy installed inside the package (``k9tf/clojure``).
+    """
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    candidates = [os.environ.get("K9TF_ROOT"), os.path.dirname(os.path.dirname(package)),
+                  os.path.join(package, "clojure")]
+    for root in filter(None, candidates):
+        if os.path.isfile(os.path.join(root, "deps.edn")):
+            return root
+    raise RuntimeError(f"k9tf's Clojure sources are missing from {package}; reinstall k9tf "
+                       "or set K9TF_ROOT to a k9tf checkout.")
+
+
+def _official_cli_path(root, aliases):
     clojure = shutil.which("clojure")
     try:
         with open(clojure or "", "rb") as script:
@@ -63,12 +79,40 @@ def _official_cli_path(aliases):
     flag = ["-A" + "".join(":" + a for a in aliases)] if aliases else []
     try:
         done = subprocess.run([clojure, "-Spath", *flag], capture_output=True, text=True,
-                              stdin=subprocess.DEVNULL,
-                              timeout=120)
+                              stdin=subprocess.DEVNULL, cwd=root, timeout=120)
     except (OSError, subprocess.TimeoutExpired):
         return None
     path = done.stdout.strip()
     return path if done.returncode == 0 and path and "\n" not in path else None
+
+
+def _read_deps(root):
+    with open(os.path.join(root, "deps.edn"), encoding="utf-8") as file:
+        return read_edn(file.read())
+
+
+def _entries(root, aliases, seen):
+    """Return ``(entries, missing)`` of the project at ``root`` and its local dependencies."""
+    deps = _read_deps(root)
+    selected = [deps.get(":aliases", {}).get(":" + a, {}) for a in aliases]
+    paths = deps.get(":paths", ["src"]) + [p for a in selected for p in a.get(":extra-paths", [])]
+    entries, missing = [os.path.join(root, p) for p in paths], []
+    libraries = {**deps.get(":deps", {})}
+    for alias in selected:
+        libraries.update(alias.get(":extra-deps", {}))
+    for library, coordinate in libraries.items():
+        local = coordinate.get(":local/root") if isinstance(coordinate, dict) else None
+        if local is not None:
+            project = os.path.normpath(os.path.join(root, local))
+            if project not in seen:
+                seen.add(project)
+                more, absent = _entries(project, (), seen)
+                entries, missing = entries + more, missing + absent
+        elif library in MAVEN_TO_DEBIAN:
+            entries += [os.path.join(DEBIAN_JARS, jar) for jar in MAVEN_TO_DEBIAN[library]]
+        else:
+            missing.append(library)
+    return entries, missing
 
 
 def classpath(root, aliases=()):
@@ -77,27 +121,17 @@ def classpath(root, aliases=()):
     ``missing`` lists Maven dependencies that no Debian jar provides; put them
     on ``K9TF_EXTRA_CLASSPATH``.
     """
-    with open(os.path.join(root, "deps.edn"), encoding="utf-8") as file:
-        deps = read_edn(file.read())
+    deps = _read_deps(root)
     selected = [deps.get(":aliases", {}).get(":" + a, {}) for a in aliases]
     jvm_opts = [o for alias in selected for o in alias.get(":jvm-opts", [])]
     main_opts = [o for alias in selected for o in alias.get(":main-opts", [])]
-    missing = []
-    official = _official_cli_path(aliases)
+    official = _official_cli_path(root, aliases)
     if official is not None:
-        entries = official.split(os.pathsep)
+        entries, missing = official.split(os.pathsep), []
     else:
-        paths = deps.get(":paths", []) + [p for a in selected for p in a.get(":extra-paths", [])]
-        entries = [os.path.join(root, p) for p in paths]
-        libraries = list(deps.get(":deps", {})) + [
-            lib for alias in selected for lib in alias.get(":extra-deps", {})]
-        for library in libraries:
-            if library in MAVEN_TO_DEBIAN:
-                entries += [os.path.join(DEBIAN_JARS, jar) for jar in MAVEN_TO_DEBIAN[library]]
-            else:
-                missing.append(library)
+        entries, missing = _entries(os.path.abspath(root), aliases, {os.path.abspath(root)})
     extra = os.environ.get("K9TF_EXTRA_CLASSPATH")
     if extra:
         entries.append(extra)
         missing = []
-    return os.pathsep.join(entries), jvm_opts, main_opts, missing
+    return os.pathsep.join(dict.fromkeys(entries)), jvm_opts, main_opts, missing

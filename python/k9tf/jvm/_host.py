@@ -11,16 +11,11 @@ import threading
 
 from . import _bridge, _classpath
 
-ROOT = os.environ.get("K9TF_ROOT") or os.path.dirname(os.path.dirname(
-    os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-
 
 def _start_jvm(aliases):
     import jpype  # noqa: PLC0415 - optional dependency, needed only here
 
-    if not os.path.exists(os.path.join(ROOT, "deps.edn")):
-        raise RuntimeError(f"no deps.edn in {ROOT}; run from a k9tf checkout or set K9TF_ROOT.")
-    path, jvm_opts, _, missing = _classpath.classpath(ROOT, aliases)
+    path, jvm_opts, _, missing = _classpath.classpath(_classpath.clojure_root(), aliases)
     if missing:
         raise RuntimeError(f"no jar for {', '.join(missing)}; put it on K9TF_EXTRA_CLASSPATH.")
     # interrupt=False: Ctrl-C reaches Python instead of killing the JVM.
