@@ -2,12 +2,13 @@
 
 import pytest
 
-from jvm import MODES, run
+from jvm import MODES
 
 
 @pytest.mark.parametrize("mode", MODES)
-def test_clojure_suite(mode):
-    done = run(mode, ["-m", "k9tf.test-runner"])
+def test_clojure_suite(mode, clojure_suite):
+    done = clojure_suite(mode).process
     print(done.stdout[-5000:], done.stderr[-5000:])
     assert done.returncode == 0, "clojure.test reported failures (see output)"
     assert "0 failures, 0 errors." in done.stdout
+    assert "0 reflection warnings." in done.stdout

@@ -1,19 +1,29 @@
 (ns k9tf.parity-test
-  "Every backend that can start here computes exactly what the current one does."
-  (:require [clojure.test :refer [deftest is testing]]
+  "Every backend that can start here computes exactly what the current one
+  does; with `K9TF_PARITY_OUT` set, the results are also written there as JSON
+  for the Python suite to compare with direct Python calls."
+  (:require [clojure.data.json :as json]
+            [clojure.test :refer [deftest is testing]]
             [k9tf.core :as k9]
             [k9tf.python :as py]))
 
-(defn- session
-  "Returns the results of a fixed set of seeded calls."
+(defn session
+  "Returns the results of a fixed set of seeded calls, 200k rows among them."
   []
-  (let [data (k9/sample-logic :xor 100 :seed 3)
+  (let [data (k9/sample-logic :xor 200 :seed 3)
         net (k9/construct-network 2 3 2 {:seed 3})
-        k9net (k9/construct-network 2 3 2 {:model :k9 :seed 3})]
-    {:online (k9/train-epochs 5 net data 0.5)
-     :full (k9/train-epochs 20 net data 0.5 :batch-size :full)
-     :k9 (k9/train-epochs 5 k9net data 0.5)
-     :ff (k9/ff [[0 0] [0 1] [1 0] [1 1]] (k9/train-epochs 5 net data 0.5))}))
+        k9net (k9/construct-network {:sizes [2 4 4 2] :model :k9 :seed 4})
+        online (k9/train-epochs 5 net data 0.5)
+        big (k9/sample-logic :xor 200000 :seed 7)]
+    {:net net
+     :online online
+     :full (k9/train-epochs 30 net data 0.5 :batch-size :full)
+     :mini (k9/train-epochs 3 net data 0.5 :batch-size 16 :shuffle true :seed 2)
+     :k9 (k9/train-epochs 5 k9net data 0.2)
+     :ff (k9/ff [[0 0] [0 1] [1 0] [1 1] [0.25 0.75]] online)
+     :big-full (k9/train-epochs 1 net big 0.5 :batch-size :full)
+     :big-ff (k9/ff (mapv first big) online)
+     :arrays (k9/ff (into-array [(double-array [0 1]) (double-array [0.5 0.25])]) online)}))
 
 (defn- try-backend [kind]
   (try (py/backend kind)
@@ -22,6 +32,8 @@
 (deftest test-backends-agree
   (let [reference (session)
         kinds (remove #{(py/current-backend-kind)} (keys py/backends))]
+    (when-let [out (System/getenv "K9TF_PARITY_OUT")]
+      (spit out (json/write-str (assoc reference :backend (py/current-backend-kind)))))
     (is (= (:online reference) (:online (session))) "reruns are bit-identical")
     (doseq [kind kinds]
       (when-let [b (try-backend kind)]

@@ -1,0 +1,31 @@
+"""Fixtures shared by the tests that run Clojure."""
+
+import json
+import os
+from collections import namedtuple
+
+import pytest
+
+from jvm import run
+
+SuiteRun = namedtuple("SuiteRun", "process parity")
+
+
+@pytest.fixture(scope="session")
+def clojure_suite(tmp_path_factory):
+    """Return ``run(mode)``: the clojure.test suite in ``mode``, run once per session.
+
+    One JVM per backend runs every Clojure test and writes the parity results
+    (``k9tf.parity-test``) that ``test_parity`` compares with Python's.
+    """
+    runs = {}
+
+    def suite(mode):
+        if mode not in runs:
+            out = tmp_path_factory.mktemp("parity") / f"{mode}.json"
+            done = run(mode, ["-m", "k9tf.test-runner"], env={"K9TF_PARITY_OUT": str(out)})
+            parity = json.loads(out.read_text()) if os.path.exists(out) else None
+            runs[mode] = SuiteRun(done, parity)
+        return runs[mode]
+
+    return suite
