@@ -223,3 +223,10 @@
       (if (contains? decoded :ok)
         (:ok decoded)
         (throw (python-error b fn-name (:error decoded)))))))
+
+(defn python-info
+  "Returns which Python the current backend runs: `:version` (`sys.version`),
+  `:prefix`, `:executable` and `:ssl` (OpenSSL's version, proving that
+  compiled modules load)."
+  []
+  (call "python_info" [] {}))

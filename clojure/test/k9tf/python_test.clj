@@ -1,5 +1,6 @@
 (ns k9tf.python-test
   (:require [clojure.test :refer [deftest is testing]]
+            [k9tf.bridge.env]
             [k9tf.bridge.protocol]
             [k9tf.codec]
             [k9tf.core :as k9]
@@ -84,3 +85,12 @@
     (is (= ["0.0.1" py/version] ((juxt :python-version :clojure-version) data)))
     (is (re-find #"0\.0\.1" (:message data)))
     (is (not (re-find #"\n" (:message data))) "one line")))
+
+(deftest test-python-info
+  (testing "the backend runs the configured Python, whose compiled modules load"
+    (let [python (k9tf.bridge.env/python-executable {})
+          [_ expected] (k9tf.bridge.env/run-python
+                        python "import sys; print(sys.prefix + '|' + sys.version)")
+          info (py/python-info)]
+      (is (= expected (str (:prefix info) "|" (:version info))))
+      (is (re-find #"OpenSSL" (:ssl info))))))

@@ -9,8 +9,10 @@ backend computes exactly what a direct Python call does. NaN and Inf are
 refused on the way in and never produced on the way out.
 """
 
+import ctypes
 import inspect
 import re
+import sys
 import traceback
 
 from .. import _logic
@@ -36,6 +38,14 @@ def version():
     return __version__
 
 
+def python_info():
+    """Return which Python the JVM side embeds: its version, prefix, executable and OpenSSL."""
+    import ssl  # noqa: PLC0415 - fails in a mismatched libpython, which is what this reports
+
+    return {"version": sys.version, "prefix": sys.prefix, "executable": sys.executable,
+            "ssl": ssl.OPENSSL_VERSION}
+
+
 def _train_with_history(*args, **kwargs):
     network, history = train(*args, **kwargs)
     return {"network": network, "history": history}
@@ -55,6 +65,7 @@ FUNCTIONS = {
     "sample_logic": sample_logic,
     "interrupt": interrupt,
     "version": version,
+    "python_info": python_info,
 }
 """The functions a bridge request may name."""
 
@@ -117,3 +128,51 @@ def call(frame):
             "arg": _argument(name, str(error)),
             "traceback": traceback.format_exc(),
         }})
+
+
+_pending = {}
+"""Reply frames too big for their caller's buffer, by that buffer's address."""
+
+
+def call_at(request, size, reply, capacity):
+    """Run the request frame at native address ``request`` and write its reply at ``reply``.
+
+    For backends that move frames through native memory (libpython-clj). A
+    reply longer than ``capacity`` is kept instead, until :func:`fetch_reply`.
+
+    Parameters
+    ----------
+    request : int
+        Address of the request frame.
+    size : int
+        Its length in bytes.
+    reply : int
+        Address of the caller's reply buffer.
+    capacity : int
+        That buffer's length in bytes.
+
+    Returns
+    -------
+    int
+        The reply's length; if above ``capacity``, fetch it with :func:`fetch_reply`.
+    """
+    frame = call(ctypes.string_at(request, size))
+    if len(frame) <= capacity:
+        ctypes.memmove(reply, frame, len(frame))
+    else:
+        _pending[reply] = frame
+    return len(frame)
+
+
+def fetch_reply(reply, address):
+    """Write the reply kept for buffer ``reply`` by :func:`call_at` at ``address`` (and forget it).
+
+    Parameters
+    ----------
+    reply : int
+        The reply buffer address given to :func:`call_at`.
+    address : int
+        Where to write the reply, with room for the length ``call_at`` returned.
+    """
+    frame = _pending.pop(reply)
+    ctypes.memmove(address, frame, len(frame))

@@ -1,8 +1,13 @@
 (ns k9tf.bridge.libpython
   "Backend over libpython-clj (clj-python/libpython-clj 2.x), used when it is on
-  the classpath (deps.edn alias `:libpython-clj`). libpython-clj is resolved at
-  start, so this namespace loads without it."
-  (:require [k9tf.bridge.protocol :as p]))
+  the classpath (deps.edn alias `:libpython-clj`). It loads the same Python
+  and libpython as the `:jna` backend (see `k9tf.bridge.env`), and frames cross
+  through native memory: each calling thread keeps a request and a reply
+  buffer (JNA `Memory`) whose addresses Python reads from and writes to.
+  libpython-clj is resolved at start, so this namespace loads without it."
+  (:require [k9tf.bridge.env :as env]
+            [k9tf.bridge.protocol :as p])
+  (:import (com.sun.jna Memory Pointer)))
 
 (set! *warn-on-reflection* true)
 
@@ -17,27 +22,69 @@
       (throw (ex-info (str "libpython-clj has no " sym "; k9tf needs libpython-clj 2.x.")
                       {:k9tf/error :backend :backend :libpython-clj}))))
 
-(defrecord LibpythonBackend [kind opts bridge py-call-attr py->jvm]
+(defn- class-dir
+  "Returns a fresh temporary directory for the classes libpython-clj generates,
+  so that none land in the caller's working directory."
+  ^String []
+  (let [dir (.toFile (java.nio.file.Files/createTempDirectory
+                      "k9tf-libpython-clj" (make-array java.nio.file.attribute.FileAttribute 0)))]
+    (.deleteOnExit dir)
+    (str dir)))
+
+(def ^:private reply-capacity
+  "Size of each thread's reply buffer; longer replies take a second call."
+  (* 64 1024))
+
+(defonce ^:private buffers
+  ;; This thread's [request reply] Memory pair.
+  (ThreadLocal.))
+
+(defn- request-buffer
+  "Returns this thread's request buffer holding `frame`, and its reply buffer."
+  [^bytes frame]
+  (let [[^Memory request reply] (.get ^ThreadLocal buffers)
+        size (alength frame)
+        pair (if (and request (<= size (.size request)))
+               [request reply]
+               [(Memory. (max 4096 (* 2 size))) (or reply (Memory. reply-capacity))])]
+    (.set ^ThreadLocal buffers pair)
+    (.write ^Memory (first pair) 0 frame 0 size)
+    pair))
+
+(defrecord LibpythonBackend [kind opts bridge call-attr ->jvm]
   p/PBridge
   (-start! [b]
     (let [initialize! (resolve-py 'initialize!)
-          import-module (resolve-py 'import-module)
-          python (or (:python opts) (System/getProperty "k9tf.python")
-                     (System/getenv "K9TF_PYTHON") "python3")]
-      (apply initialize! (cond-> [:python-executable python]
-                           (:library-path opts) (conj :library-path (:library-path opts))))
-      (assoc b
-             :bridge (import-module "k9tf.jvm")
-             :py-call-attr (resolve-py 'call-attr)
-             :py->jvm (resolve-py '->jvm))))
-  (-call [_ request]
-    (str (py->jvm (py-call-attr bridge "call" request))))
+          python (env/python-executable opts)
+          library (env/libpython-path opts python)]
+      (binding [*compile-path* (class-dir)]
+        (initialize! :python-executable python :library-path library))
+      (let [import-module (resolve-py 'import-module)]
+        (assoc b
+               :bridge (try (import-module "k9tf.jvm")
+                            (catch Exception e
+                              (throw (ex-info (str "Python " python " cannot import k9tf: "
+                                                   (ex-message e))
+                                              {:k9tf/error :backend :backend :libpython-clj
+                                               :python python} e))))
+               :call-attr (resolve-py 'call-attr)
+               :->jvm (resolve-py '->jvm)))))
+  (-call [_ frame]
+    (let [[^Memory request ^Memory reply] (request-buffer frame)
+          size (long (->jvm (call-attr bridge "call_at" (Pointer/nativeValue request)
+                                       (alength ^bytes frame) (Pointer/nativeValue reply)
+                                       (.size reply))))]
+      (if (<= size (.size reply))
+        (.getByteArray reply 0 (int size))
+        (let [big (Memory. size)]
+          (call-attr bridge "fetch_reply" (Pointer/nativeValue reply) (Pointer/nativeValue big))
+          (.getByteArray big 0 (int size))))))
   (-stop! [b] b))
 
 (defn libpython-backend
   "Returns an unstarted libpython-clj backend. Options:
-  * `:python` - Python executable that has k9tf (default: `-Dk9tf.python`,
-    `K9TF_PYTHON`, else `python3`)
-  * `:library-path` - libpython path, passed to `py/initialize!`"
+  * `:python` - Python executable that has k9tf (default: see
+    `k9tf.bridge.env/python-executable`)
+  * `:libpython` - libpython path (default: `K9TF_LIBPYTHON`, else asked of `:python`)"
   [opts]
   (map->LibpythonBackend {:kind :libpython-clj :opts opts}))
