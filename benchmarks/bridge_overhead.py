@@ -1,4 +1,4 @@
-"""Bridge overhead: what does calling k9tf from Clojure add to the same call from Python?
+"""Bridge overhead: Clojure calls against the same calls made directly in Python.
 
 Question: per backend, how long do these Clojure calls take against the same
 ``k9tf`` call made directly in Python, on the same data?
@@ -39,7 +39,9 @@ MARKER = "K9TF-BENCH"
 SNIPPET = """
 (require '[k9tf.core :as k9] '[k9tf.python :as py] '[clojure.data.json :as json])
 (defn rss-mb []
-  (/ (Long/parseLong (second (re-find #"VmRSS:\\s+(\\d+)" (String. (java.nio.file.Files/readAllBytes (.toPath (java.io.File. "/proc/self/status"))))))) 1024.0))
+  (let [status (String. (java.nio.file.Files/readAllBytes
+                          (.toPath (java.io.File. "/proc/self/status"))))]
+    (/ (Long/parseLong (second (re-find #"VmRSS:\\s+(\\d+)" status))) 1024.0)))
 (defn digest [numbers]
   (let [md (java.security.MessageDigest/getInstance "SHA-256")
         buffer (java.nio.ByteBuffer/allocate 8)]
