@@ -34,6 +34,16 @@ def ff(input, network):
     >>> ff([1, 0], net)
     [0.02315019005321053, 0.027608061500083565]
     """
+    outputs, single = forward(input, network)
+    outputs = outputs.tolist()
+    return outputs[0] if single else outputs
+
+
+def forward(input, network):
+    """Return ``(outputs, single)``: :func:`ff`'s outputs as a 2-D array, and whether one row.
+
+    For callers that want numpy arrays, like the bridge; arguments as for :func:`ff`.
+    """
     from ._graph import model_for  # noqa: PLC0415 - TensorFlow loads on first use
 
     spec, params = check_network(network)
@@ -42,5 +52,4 @@ def ff(input, network):
     outputs = model.session.run(model.outputs, model.feed(params, matrix))
     if not np.all(np.isfinite(outputs)):
         raise ValueError("ff overflowed: the network's outputs are not finite for this input.")
-    outputs = outputs.tolist()
-    return outputs[0] if single else outputs
+    return outputs, single

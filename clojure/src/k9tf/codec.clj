@@ -230,14 +230,14 @@
              (dotimes [i n] (aset values i (Long/valueOf (aget longs i))))))
     (if (= 1 (count shape))
       (LazilyPersistentVector/createOwning values)
-      (let [cols (long (second shape))]
-        (loop [r 0 out (transient [])]
-          (if (< r (long (first shape)))
-            (recur (inc r)
-                   (conj! out (LazilyPersistentVector/createOwning
-                               (Arrays/copyOfRange values (int (* r cols))
-                                                   (int (* (inc r) cols))))))
-            (persistent! out)))))))
+      (let [rows (long (first shape))
+            cols (int (second shape))
+            out (object-array rows)]
+        (dotimes [r rows]
+          (let [row (object-array cols)]
+            (System/arraycopy values (* r cols) row 0 cols)
+            (aset out r (LazilyPersistentVector/createOwning row))))
+        (LazilyPersistentVector/createOwning out)))))
 
 (defn- restore
   "Returns header data `x` with its block markers (map key `marker`) read."

@@ -17,7 +17,7 @@ import traceback
 
 from .. import _logic
 from .._export import export
-from .._ff import ff
+from .._ff import forward
 from .._io import load_network, save_network
 from .._metrics import accuracy
 from .._network import construct_network, from_k9
@@ -36,6 +36,12 @@ def sample_logic(f, samples=10000, seed=None):
 def version():
     """Return the k9tf version of this Python core, which the JVM side checks at start."""
     return __version__
+
+
+def ff(input, network):
+    """Return :func:`k9tf.ff`'s outputs as a numpy array (one row, or all), which packs fast."""
+    outputs, single = forward(input, network)
+    return outputs[0] if single else outputs
 
 
 def python_info():
