@@ -70,7 +70,7 @@ def test_bad_frames_are_refused_clearly():
 
 def test_bridge_errors_are_data():
     error = call("ff", [1, 2, 3], k9tf.construct_network(2, 3, 2, seed=1))["error"]
-    assert error["type"] == "ValueError" and "2 values per row" in error["message"]
+    assert error["type"] == "ValueError" and "the network takes 2" in error["message"]
     assert "Traceback" in error["traceback"]
     assert call("os.system", "true")["error"]["type"] == "ValueError"
     assert call("construct_network", 2, 2, bogus=1)["error"]["type"] == "TypeError"

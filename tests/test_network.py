@@ -63,7 +63,7 @@ def test_float32_weights_are_exact_doubles():
     ((2, 3.5, 2), TypeError, "sizes must be an int"),
     ((2, "3", 2), TypeError, "sizes"),
     ((2, True, 2), TypeError, "sizes"),
-    ((2, 10**9, 2), ValueError, "parameters"),
+    ((2, 10**9, 2), ValueError, "units"),
 ])
 def test_bad_sizes(sizes, error, match):
     with pytest.raises(error, match=match):

@@ -47,7 +47,7 @@ def forward(input, network):
     from ._graph import model_for  # noqa: PLC0415 - TensorFlow loads on first use
 
     spec, params = check_network(network)
-    matrix, single = check_inputs(input, spec["sizes"][0], spec["dtype"])
+    matrix, single = check_inputs(input, spec["sizes"][0], spec["dtype"], units=sum(spec["sizes"]))
     model = model_for(spec)
     outputs = model.session.run(model.outputs, model.feed(params, matrix))
     if not np.all(np.isfinite(outputs)):

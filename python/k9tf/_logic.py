@@ -4,6 +4,7 @@ import random
 
 import numpy as np
 
+from ._presets import MAX_SAMPLES
 from ._validation import check_int, check_seed
 
 _random = random.Random()
@@ -42,7 +43,7 @@ def sample_logic_fn(f, samples=10000, seed=None):
         A vectorised two-argument logic function (:func:`xor`, :func:`nand`,
         :func:`and_`, :func:`or_` or your own), or one of their names.
     samples : int, default=10000
-        Number of rows, >= 1.
+        Number of rows, from 1 to 1,000,000.
     seed : int, optional
         Makes the data reproducible.
 
@@ -64,7 +65,7 @@ def sample_logic_fn(f, samples=10000, seed=None):
         f = LOGIC_FUNCTIONS[f]
     if not callable(f):
         raise TypeError(f"f must be a logic function or its name, got {f!r}.")
-    samples = check_int(samples, "samples", minimum=1)
+    samples = check_int(samples, "samples", minimum=1, maximum=MAX_SAMPLES)
     rng = np.random.default_rng(check_seed(seed))
     inputs = rng.integers(0, 2, (samples, 2))
     truth = np.asarray(f(inputs[:, 0], inputs[:, 1]), dtype=bool)

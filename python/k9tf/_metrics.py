@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from ._validation import _plural, check_matrix
+
 
 def accuracy(predictions, labels):
     """Return the fraction of rows whose argmax agrees between ``predictions`` and ``labels``.
@@ -9,7 +11,8 @@ def accuracy(predictions, labels):
     Parameters
     ----------
     predictions, labels : array-like of shape (n_samples, n_classes)
-        Scores (probabilities, logits or outputs) and one-hot labels.
+        Scores (probabilities, logits or outputs) and one-hot labels: finite
+        numbers (booleans and strings are refused).
 
     Returns
     -------
@@ -18,20 +21,21 @@ def accuracy(predictions, labels):
 
     Raises
     ------
+    TypeError
+        If either holds something other than numbers.
     ValueError
-        If the two are not equally shaped, non-empty 2-D arrays of numbers.
+        If the two are not equally shaped, non-empty 2-D arrays of finite numbers.
 
     Examples
     --------
     >>> accuracy([[0.9, 0.1], [0.2, 0.8]], [[1, 0], [1, 0]])
     0.5
     """
-    try:
-        predictions = np.asarray(predictions, dtype=float)
-        labels = np.asarray(labels, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"predictions and labels must be 2-D arrays of numbers: {error}") from None
-    if predictions.ndim != 2 or predictions.shape != labels.shape or predictions.size == 0:
-        raise ValueError("predictions and labels must be non-empty 2-D arrays of one shape, got "
-                         f"{predictions.shape} and {labels.shape}.")
+    predictions = check_matrix(predictions, "predictions")
+    width = predictions.shape[1]
+    labels = check_matrix(labels, "labels", width=width, takes=f"predictions have {width}")
+    if len(labels) != len(predictions):
+        raise ValueError(f"labels must have one row per prediction, got "
+                         f"{_plural(len(labels), 'label row')} and "
+                         f"{_plural(len(predictions), 'prediction row')}.")
     return float(np.mean(np.argmax(predictions, 1) == np.argmax(labels, 1)))

@@ -4,8 +4,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._presets import FORMAT_VERSION
-from ._validation import check_int, check_network, check_options, check_seed, check_sizes
+from ._presets import FORMAT_VERSION, MAX_LAYERS
+from ._validation import _brief, check_network, check_options, check_seed, check_sizes
 
 
 def _truncated_normal(rng, shape):
@@ -75,8 +75,9 @@ def construct_network(*sizes, model="default", activation=None, output=None, los
     Raises
     ------
     TypeError, ValueError
-        On a non-int or non-positive size, an unknown option value, or an
-        option combination that cannot train.
+        On a non-int or non-positive size, more than 100 layers, a layer of more
+        than 1,000,000 units, more than 5,000,000 parameters, an unknown option
+        value, or an option combination that cannot train.
 
     Examples
     --------
@@ -85,7 +86,7 @@ def construct_network(*sizes, model="default", activation=None, output=None, los
     ([2, 3, 2], 'tanh', 2)
     """
     if len(sizes) == 1 and isinstance(sizes[0], Sequence) and not isinstance(sizes[0], str):
-        sizes = tuple(sizes[0])
+        sizes = sizes[0]  # one list of sizes; check_sizes measures it before reading it
     sizes = check_sizes(sizes)
     options = check_options(sizes, model, {
         "activation": activation, "output": output, "loss": loss,
@@ -127,21 +128,29 @@ def from_k9(k9_network):
     ([2, 2], [[0.1, 0.2], [0.3, 0.4]])
     """
     if isinstance(k9_network, (str, bytes)) or not isinstance(k9_network, Sequence):
-        raise TypeError(f"k9_network must be k9's network vector, got {type(k9_network)!r}.")
+        raise TypeError(f"k9_network must be k9's network vector, got {_brief(k9_network)}.")
     if len(k9_network) < 3 or len(k9_network) % 2 == 0:
         raise ValueError("k9_network must be [input W hidden W ... output]: an odd number "
-                         f"(>= 3) of items, got {len(k9_network)}.")
+                         f"(>= 3) of items, got {len(k9_network):,}.")
+    if len(k9_network) > 2 * MAX_LAYERS + 1:
+        raise ValueError(f"k9_network has {len(k9_network) // 2:,} weight matrices; k9tf builds "
+                         f"at most {MAX_LAYERS} layers.")
     sizes = []
-    for i, neurons in enumerate(k9_network[::2]):
-        if isinstance(neurons, (str, bytes)) or not isinstance(neurons, Sequence):
-            raise TypeError(f"k9_network[{2 * i}] must be a neuron vector, got {neurons!r}.")
-        sizes.append(check_int(len(neurons), f"size of k9_network[{2 * i}]", minimum=1))
-    check_sizes(sizes)
-    layers = [
-        {"weights": matrix, "biases": [0.0] * n_out}
-        for matrix, n_out in zip(k9_network[1::2], sizes[1:])
-    ]
-    spec, params = check_network({"version": FORMAT_VERSION, "sizes": sizes, "model": "k9",
-                                  **check_options(sizes, "k9", {}), "seed": None,
-                                  "layers": layers})
+    for i, item in enumerate(k9_network):
+        kind = "a neuron vector" if i % 2 == 0 else "a weight matrix (one row per neuron below)"
+        if isinstance(item, (str, bytes)) or not isinstance(item, Sequence):
+            raise TypeError(f"k9_network[{i}] must be {kind}, got {_brief(item)}.")
+        if i % 2 == 0:
+            sizes.append(len(item))
+    try:
+        sizes = check_sizes(sizes)
+        layers = [
+            {"weights": matrix, "biases": [0.0] * n_out}
+            for matrix, n_out in zip(k9_network[1::2], sizes[1:])
+        ]
+        spec, params = check_network({"version": FORMAT_VERSION, "sizes": sizes, "model": "k9",
+                                      **check_options(sizes, "k9", {}), "seed": None,
+                                      "layers": layers})
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"k9_network is not a valid k9 network: {error}") from None
     return make_network(spec, params, None)

@@ -1,4 +1,4 @@
-"""Model presets and the allowed values of every network option."""
+"""Model presets, the allowed values of every network option, and k9tf's size limits."""
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid")
 OUTPUTS = ("softmax", "linear", "tanh", "sigmoid")
@@ -45,8 +45,30 @@ PRESETS = {
     },
 }
 
-MAX_PARAMETERS = 50_000_000
-"""Largest network (weights + biases) k9tf agrees to build."""
-
 FORMAT_VERSION = 1
 """Version of the plain-data network format."""
+
+# Limits, each refused up front with a one-line error. Measured on the 2-core,
+# 24 GB development machine (see README, "Limits"): at these sizes every call
+# finishes in seconds and under about 2 GB.
+
+MAX_LAYERS = 100
+"""Most weight layers (``len(sizes) - 1``): compiling 100 layers' training takes ~7 s."""
+
+MAX_UNITS = 1_000_000
+"""Most units (neurons) in any one layer."""
+
+MAX_PARAMETERS = 5_000_000
+"""Most weights + biases: constructing, training or saving 5M takes seconds, ~1.5 GB peak."""
+
+MAX_SAMPLES = 1_000_000
+"""Most samples in one training call (an iterable is read up to one past this)."""
+
+MAX_VALUES = 250_000_000
+"""Most rows x units (the sum of the layer sizes) one call evaluates: ~1 GB per float32 copy."""
+
+MAX_EPOCHS = 1_000_000
+"""Most epochs in one training call."""
+
+MAX_FILE_BYTES = 256 * 2**20
+"""Largest network file :func:`k9tf.load_network` reads (5M parameters take ~140 MB)."""

@@ -14,6 +14,7 @@ from ._network import make_network
 from ._validation import (
     check_batch_size,
     check_choice,
+    check_epochs,
     check_int,
     check_learning_rate,
     check_network,
@@ -42,11 +43,11 @@ class _Run:
         self.spec, self.params = check_network(network)
         self.seed = network["seed"]
         sizes, dtype = self.spec["sizes"], self.spec["dtype"]
-        self.x, self.y = check_samples(samples, sizes[0], sizes[-1], dtype)
+        self.x, self.y = check_samples(samples, sizes[0], sizes[-1], dtype, units=sum(sizes))
         self.validation = None if validation is None else check_samples(
-            validation, sizes[0], sizes[-1], dtype, name="validation")
+            validation, sizes[0], sizes[-1], dtype, name="validation", units=sum(sizes))
         self.learning_rate = check_learning_rate(learning_rate)
-        self.epochs = check_int(epochs, "epochs")
+        self.epochs = check_epochs(epochs)
         batch_size = check_batch_size(batch_size)
         if not isinstance(shuffle, bool):
             raise TypeError(f"shuffle must be True or False, got {shuffle!r}.")

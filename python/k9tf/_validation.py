@@ -2,35 +2,88 @@
 
 Every check either returns a normalised value (numpy arrays for numbers,
 plain Python for options) or raises ``TypeError`` (wrong kind) or
-``ValueError`` (wrong value) naming the argument and echoing what it got.
+``ValueError`` (wrong value) naming the argument, echoing what it got in the
+caller's terms (the offending row or value, never numpy's dtype names), and
+stating the limit when one is exceeded. Sizes are checked before anything is
+allocated, and an iterable of samples is read at most one item past the limit.
 """
 
+import itertools
 import math
-from collections.abc import Mapping, Sequence, Sized
+import reprlib
+from collections.abc import Mapping, Sequence, Set
 from numbers import Integral, Real
 
 import numpy as np
 
-from ._presets import FORMAT_VERSION, MAX_PARAMETERS, OPTION_VALUES, PRESETS
+from ._presets import (
+    FORMAT_VERSION,
+    MAX_EPOCHS,
+    MAX_LAYERS,
+    MAX_PARAMETERS,
+    MAX_SAMPLES,
+    MAX_UNITS,
+    MAX_VALUES,
+    OPTION_VALUES,
+    PRESETS,
+)
 
 NETWORK_KEYS = (
     "version", "sizes", "model", "activation", "output", "loss",
     "bias", "init", "dtype", "seed", "layers",
 )
 
+_TEXT = (str, bytes, bytearray, memoryview)
+_NUMBER_TYPES = (int, float, np.integer, np.floating)
+_BOOL_TYPES = (bool, np.bool_)
+
+
+class _Repr(reprlib.Repr):
+    """``repr`` bounded in length, showing numpy values as the plain Python they hold."""
+
+    def __init__(self):
+        super().__init__()
+        self.maxlist = self.maxtuple = 6
+        self.maxstring = self.maxother = 40
+
+    def repr1(self, x, level):
+        if isinstance(x, np.generic):
+            x = x.item()
+        elif isinstance(x, np.ndarray):
+            if x.size > 100:
+                return f"an array of shape {x.shape}"
+            x = x.tolist()
+        return super().repr1(x, level)
+
+
+_repr = _Repr()
+
 
 def _brief(value, limit=80):
-    text = repr(value)
+    text = _repr.repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def check_int(value, name, *, minimum=0):
-    """Return ``value`` as an int, refusing bools, floats and values below ``minimum``."""
+def _plural(n, word):
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _is_vector(value):
+    """Return whether ``value`` is a list-like of items: a sequence or array, but not text."""
+    if isinstance(value, np.ndarray):
+        return value.ndim >= 1
+    return isinstance(value, Sequence) and not isinstance(value, _TEXT)
+
+
+def check_int(value, name, *, minimum=0, maximum=None):
+    """Return ``value`` as an int, refusing bools, floats and values outside the bounds."""
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise TypeError(f"{name} must be an int, got {_brief(value)} of type "
                         f"{type(value).__name__}.")
     if value < minimum:
         raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}.")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be at most {maximum:,} (k9tf's limit), got {value:,}.")
     return int(value)
 
 
@@ -42,6 +95,11 @@ def check_seed(seed, name="seed"):
     if seed >= 2**63:
         raise ValueError(f"{name} must be below 2**63, got {seed!r}.")
     return seed
+
+
+def check_epochs(epochs, name="epochs"):
+    """Return ``epochs`` as an int in [0, MAX_EPOCHS]."""
+    return check_int(epochs, name, maximum=MAX_EPOCHS)
 
 
 def check_learning_rate(learning_rate):
@@ -66,16 +124,27 @@ def check_choice(value, name, choices):
 
 
 def check_sizes(sizes):
-    """Return layer ``sizes`` as a list of ints: input first, output last, all >= 1."""
-    if isinstance(sizes, (str, bytes)) or not isinstance(sizes, Sequence):
+    """Return layer ``sizes`` as a list of ints: input first, output last, all >= 1.
+
+    The number of layers, the units per layer and the parameter count are
+    checked against k9tf's limits before anything is built.
+    """
+    if not _is_vector(sizes):
         raise TypeError(f"sizes must be a sequence of ints, got {_brief(sizes)}.")
     if len(sizes) < 2:
-        raise ValueError(f"sizes needs at least an input and an output size, got {list(sizes)!r}.")
+        raise ValueError(f"sizes needs at least an input and an output size, got {_brief(sizes)}.")
+    if len(sizes) - 1 > MAX_LAYERS:
+        raise ValueError(f"sizes gives {_plural(len(sizes) - 1, 'layer')}; k9tf builds at most "
+                         f"{MAX_LAYERS} (sizes has at most {MAX_LAYERS + 1} items).")
     sizes = [check_int(n, "sizes", minimum=1) for n in sizes]
+    widest = max(sizes)
+    if widest > MAX_UNITS:
+        raise ValueError(f"sizes has a layer of {widest:,} units; k9tf builds layers of at most "
+                         f"{MAX_UNITS:,}.")
     parameters = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
     if parameters > MAX_PARAMETERS:
-        raise ValueError(f"sizes {sizes!r} would need {parameters} parameters; k9tf builds at "
-                         f"most {MAX_PARAMETERS}.")
+        raise ValueError(f"sizes {_brief(sizes)} would need {parameters:,} parameters; k9tf "
+                         f"builds at most {MAX_PARAMETERS:,}.")
     return sizes
 
 
@@ -102,23 +171,117 @@ def check_options(sizes, model, overrides):
     return options
 
 
-def _float_array(value, name, dtype, ndim):
-    if isinstance(value, (str, bytes, Mapping)):
-        raise TypeError(f"{name} must be numbers, got {_brief(value)}.")
+# Numbers --------------------------------------------------------------------------------------
+
+
+def _check_cell(value, where, dtype):
+    """Raise the error a single bad value deserves; return quietly if it is a good number."""
+    if isinstance(value, _BOOL_TYPES):
+        raise TypeError(f"{where} must be a number, got {bool(value)} (booleans are not numbers "
+                        "here; use 1 or 0).")
+    if isinstance(value, np.generic):
+        value = value.item()
+    if not isinstance(value, (int, float)):
+        raise TypeError(f"{where} must be a number, got {_brief(value)}.")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"{where} must be a finite number (no NaN or Inf), got {value!r}.")
     try:
-        array = np.asarray(value)
-    except ValueError as error:  # ragged nesting
-        raise ValueError(f"{name} must be a rectangular array of numbers: {error}") from None
-    if array.dtype == object:
-        raise ValueError(f"{name} must be a rectangular array of numbers, got {_brief(value)}.")
-    if array.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold numbers, got {array.dtype.name} values "
-                        f"like {_brief(array.flat[0] if array.size else value)}.")
-    if array.ndim != ndim:
-        raise ValueError(f"{name} must be {ndim}-dimensional, got shape {array.shape}.")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must be finite numbers (no NaN or Inf).")
-    return array.astype(dtype)
+        as_float = float(value)
+    except OverflowError:
+        as_float = math.inf
+    with np.errstate(over="ignore"):
+        if not np.isfinite(np.asarray(as_float, dtype)):
+            raise ValueError(f"{where} must be within {dtype}'s range "
+                             f"(±{float(np.finfo(dtype).max):.8g}), got {_brief(value)}.")
+
+
+def _explain(rows, width, dtype, row_name, cell_name, takes):
+    """Walk ``rows`` and raise the first problem found, in the caller's terms.
+
+    Returns the rows as a float64 array when nothing is wrong (numbers numpy
+    could not convert by itself, such as ints beyond 64 bits that still fit).
+    """
+    for i, row in enumerate(rows):
+        if not _is_vector(row):
+            raise TypeError(f"{row_name(i)} must be a list of {_plural(width, 'number')}, "
+                            f"got {_brief(row)}.")
+        if len(row) != width:
+            raise ValueError(f"{row_name(i)} has {_plural(len(row), 'value')}, {takes}.")
+        for j, value in enumerate(row):
+            _check_cell(value, cell_name(i, j), dtype)
+    return np.array([[float(value) for value in row] for row in rows])
+
+
+def _plain_numbers(rows, width):
+    """Return whether list-like ``rows`` may be ``width``-long rows of plain numbers (no bools).
+
+    A quick screen at C speed; ``np.asarray``'s result is checked afterwards.
+    """
+    try:
+        if set(map(len, rows)) != {width}:
+            return False
+    except TypeError:  # a row without a length
+        return False
+    types = set(map(type, itertools.chain.from_iterable(rows)))
+    return all(issubclass(t, _NUMBER_TYPES) and not issubclass(t, _BOOL_TYPES) for t in types)
+
+
+def _table(rows, width, dtype, row_name, cell_name, takes):
+    """Return non-empty list-like ``rows`` of ``width`` numbers as a finite ``dtype`` array.
+
+    ``row_name(i)`` and ``cell_name(i, j)`` name a row and a value in messages;
+    ``takes`` completes "row i has k values, ..." (e.g. "the network takes 2").
+    """
+    array = None
+    if isinstance(rows, np.ndarray):
+        if rows.ndim == 2 and rows.shape[1] == width and rows.dtype.kind in "iuf":
+            array = rows
+    elif _plain_numbers(rows, width):
+        array = np.asarray(rows)
+        if array.dtype.kind not in "iuf" or array.shape != (len(rows), width):
+            array = None
+    if array is None:
+        array = _explain(rows, width, dtype, row_name, cell_name, takes)
+    with np.errstate(over="ignore", invalid="ignore"):
+        cast = array.astype(dtype)
+    bad = ~np.isfinite(cast)
+    if bad.any():
+        i, j = divmod(int(bad.argmax()), width)
+        _check_cell(array[i, j], cell_name(i, j), dtype)
+    return cast
+
+
+def _check_count(rows, name, units, limit_name="rows"):
+    """Refuse more rows than k9tf evaluates in one call, before reading any of them."""
+    if units is not None and len(rows) * units > MAX_VALUES:
+        raise ValueError(f"{name} has {_plural(len(rows), 'row')} for a network of "
+                         f"{units:,} units, {len(rows) * units:,} values; k9tf evaluates at "
+                         f"most {MAX_VALUES:,} ({limit_name} x units) per call.")
+
+
+def check_matrix(value, name, dtype="float64", width=None, takes=None):
+    """Return a non-empty 2-D array of finite numbers: rows of ``width`` values, or all as long.
+
+    Used for arrays that are not a network's inputs, such as ``accuracy``'s
+    arguments; ``takes`` completes "row i has k values, ..." when ``width`` is given.
+    """
+    if not _is_vector(value):
+        raise TypeError(f"{name} must be a list of rows of numbers, got {_brief(value)}.")
+    if len(value) == 0:
+        raise ValueError(f"{name} must not be empty.")
+    first = value[0]
+    if width is None:
+        if not _is_vector(first):
+            raise TypeError(f"{name} row 0 must be a list of numbers, got {_brief(first)}.")
+        width = len(first)
+    _check_count(value, name, max(width, 1))
+    if width == 0:
+        raise ValueError(f"{name} rows must not be empty.")
+    return _table(value, width, dtype, lambda i: f"{name} row {i}",
+                  lambda i, j: f"{name}[{i}][{j}]", takes or f"{name} row 0 has {width}")
+
+
+# Networks -------------------------------------------------------------------------------------
 
 
 def check_network(network):
@@ -132,10 +295,11 @@ def check_network(network):
     missing = [k for k in NETWORK_KEYS if k not in network]
     unknown = [k for k in network if k not in NETWORK_KEYS]
     if missing or unknown:
-        raise ValueError(f"network is malformed: missing keys {missing}, unknown keys {unknown}.")
-    if network["version"] != FORMAT_VERSION:
-        raise ValueError(f"network version must be {FORMAT_VERSION}, "
-                         f"got {_brief(network['version'])}.")
+        raise ValueError(f"network is malformed: missing keys {missing}, unknown keys "
+                         f"{_brief(unknown)}.")
+    version = network["version"]
+    if isinstance(version, bool) or not isinstance(version, Integral) or version != FORMAT_VERSION:
+        raise ValueError(f"network version must be {FORMAT_VERSION}, got {_brief(version)}.")
     overrides = {k: network[k] for k in ("activation", "output", "loss", "bias", "init", "dtype")}
     if any(v is None for v in overrides.values()):
         raise ValueError(f"network options must not be None, got {overrides!r}.")
@@ -146,84 +310,132 @@ def check_network(network):
         raise type(error)(f"network {error}") from None
     check_seed(network["seed"], "network seed")
     layers = network["layers"]
-    if not isinstance(layers, Sequence) or len(layers) != len(sizes) - 1:
+    if not _is_vector(layers) or len(layers) != len(sizes) - 1:
         raise ValueError(f"network layers must be a list of {len(sizes) - 1} layers for sizes "
-                         f"{sizes!r}, got {_brief(layers)}.")
+                         f"{_brief(sizes)}, got {_brief(layers)}.")
+    dtype = options["dtype"]
     params = []
     for i, (layer, n_in, n_out) in enumerate(zip(layers, sizes[:-1], sizes[1:])):
         if not isinstance(layer, Mapping) or set(layer) != {"weights", "biases"}:
             raise ValueError(f"network layer {i} must be a dict with keys 'weights' and "
                              f"'biases', got {_brief(layer)}.")
-        weights = _float_array(layer["weights"], f"network layer {i} weights",
-                               options["dtype"], 2)
-        biases = _float_array(layer["biases"], f"network layer {i} biases", options["dtype"], 1)
-        if weights.shape != (n_in, n_out) or biases.shape != (n_out,):
-            raise ValueError(f"network layer {i} must have weights {n_in}x{n_out} and "
-                             f"{n_out} biases, got weights {weights.shape[0]}x"
-                             f"{weights.shape[1]} and {biases.shape[0]} biases.")
-        params += [weights, biases]
+        name = f"network layer {i}"
+        weights, biases = layer["weights"], layer["biases"]
+        if not _is_vector(weights) or len(weights) != n_in:
+            raise ValueError(f"{name} weights must be {n_in}x{n_out} (one row per unit below), "
+                             f"got {_brief(weights)}.")
+        params.append(_table(weights, n_out, dtype, lambda r, name=name: f"{name} weights row {r}",
+                             lambda r, c, name=name: f"{name} weights[{r}][{c}]",
+                             f"the layer has {_plural(n_out, 'unit')} (weights {n_in}x{n_out})"))
+        if not _is_vector(biases):
+            raise ValueError(f"{name} biases must be a list of {n_out} numbers, "
+                             f"got {_brief(biases)}.")
+        rows = biases[np.newaxis] if isinstance(biases, np.ndarray) else [biases]
+        params.append(_table(rows, n_out, dtype, lambda r, name=name: f"{name} biases",
+                             lambda r, c, name=name: f"{name} biases[{c}]",
+                             f"the layer has {_plural(n_out, 'unit')}")[0])
     return {"sizes": sizes, "model": network["model"], **options}, params
 
 
-def check_inputs(inputs, n_in, dtype):
-    """Return ``(matrix, single)``: the inputs as a 2-D array and whether one row was given."""
-    if isinstance(inputs, np.ndarray):
-        single = inputs.ndim == 1
-    elif isinstance(inputs, Sequence) and not isinstance(inputs, (str, bytes)):
-        single = len(inputs) == 0 or not isinstance(inputs[0], (Sequence, np.ndarray))
-    else:
+# Inputs and samples ---------------------------------------------------------------------------
+
+
+def check_inputs(inputs, n_in, dtype, *, units=None):
+    """Return ``(matrix, single)``: the inputs as a 2-D array and whether one row was given.
+
+    ``units`` (the sum of the network's layer sizes) bounds the rows one call
+    may evaluate; None counts only the input layer.
+    """
+    if not _is_vector(inputs):
         raise TypeError(f"input must be a list of numbers or a list of such lists, "
                         f"got {_brief(inputs)}.")
-    matrix = _float_array([inputs] if single else inputs, "input", dtype, 2)
-    if matrix.shape[0] == 0:
+    if isinstance(inputs, np.ndarray) and inputs.ndim > 2:
+        raise ValueError(f"input must be one row of numbers or a list of rows, got an array "
+                         f"of shape {inputs.shape}.")
+    if len(inputs) == 0:
         raise ValueError("input must not be empty.")
-    if matrix.shape[1] != n_in:
-        raise ValueError(f"input must have {n_in} values per row (the network's input size), "
-                         f"got {matrix.shape[1]}.")
-    return matrix, single
+    takes = f"the network takes {n_in}"
+    single = inputs.ndim == 1 if isinstance(inputs, np.ndarray) else not _is_vector(inputs[0])
+    if single:
+        if len(inputs) != n_in:
+            raise ValueError(f"input has {_plural(len(inputs), 'value')}, {takes}.")
+        rows = inputs[np.newaxis] if isinstance(inputs, np.ndarray) else [inputs]
+        return _table(rows, n_in, dtype, lambda i: "input", lambda i, j: f"input[{j}]",
+                      takes), True
+    _check_count(inputs, "input", units or n_in)
+    return _table(inputs, n_in, dtype, lambda i: f"input row {i}", lambda i, j: f"input[{i}][{j}]",
+                  takes), False
 
 
-def check_samples(samples, n_in, n_out, dtype, name="samples"):
+def _bounded(samples, name):
+    """Return iterable ``samples`` as a sequence, refusing more than MAX_SAMPLES items."""
+    limit = (f"k9tf trains on at most {MAX_SAMPLES:,} samples per call; train on chunks in "
+             "turn, each call continuing from the network the last one returned")
+    if hasattr(samples, "__len__"):
+        if len(samples) > MAX_SAMPLES:
+            raise ValueError(f"{name} has {len(samples):,} items; {limit}.")
+        return samples if isinstance(samples, Sequence) else list(samples)
+    items = list(itertools.islice(samples, MAX_SAMPLES + 1))
+    if len(items) > MAX_SAMPLES:
+        raise ValueError(f"{name} yields more than {MAX_SAMPLES:,} items (an endless "
+                         f"iterator?); {limit}.")
+    return items
+
+
+def check_samples(samples, n_in, n_out, dtype, name="samples", *, units=None):
     """Return ``(inputs, targets)`` arrays from any of the accepted sample forms.
 
     The form is told by the container's type, never by its shape: a ``tuple``
     is ``(inputs, labels)``, a ``dict`` is ``{"inputs": ..., "labels": ...}``,
-    and any other iterable is k9 pairs ``[[input, target], ...]``.
+    and any other iterable is k9 pairs ``[[input, target], ...]``, read at most
+    one item past MAX_SAMPLES. ``units`` (the sum of the network's layer
+    sizes) bounds rows x units, as for :func:`check_inputs`.
     """
-    if isinstance(samples, tuple):
-        if len(samples) != 2:
-            raise ValueError(f"{name} as a tuple must be (inputs, labels), got {len(samples)} "
-                             "items.")
-        inputs, labels = samples
-    elif isinstance(samples, Mapping):
-        if set(samples) != {"inputs", "labels"}:
-            raise ValueError(f"{name} as a dict must have exactly the keys 'inputs' and "
-                             f"'labels', got {sorted(map(str, samples))}.")
-        inputs, labels = samples["inputs"], samples["labels"]
-    elif isinstance(samples, (str, bytes, np.ndarray)) or not hasattr(samples, "__iter__"):
-        raise TypeError(f"{name} must be a list of [input, target] pairs, an (inputs, labels) "
-                        f"tuple or a dict with 'inputs' and 'labels'; got {_brief(samples)}.")
-    else:
-        pairs = list(samples)
-        for i, pair in enumerate(pairs):
-            if isinstance(pair, (str, bytes, Mapping)) or not isinstance(
-                pair, (Sequence, np.ndarray)
-            ) or len(pair) != 2:
-                raise ValueError(f"{name}[{i}] must be an [input, target] pair, "
-                                 f"got {_brief(pair)}.")
-        inputs = [pair[0] for pair in pairs]
-        labels = [pair[1] for pair in pairs]
-    if any(isinstance(part, Sized) and len(part) == 0 for part in (inputs, labels)):
+    takes, gives = f"the network takes {n_in}", f"the network gives {n_out}"
+    if isinstance(samples, (tuple, Mapping)):
+        if isinstance(samples, tuple):
+            if len(samples) != 2:
+                raise ValueError(f"{name} as a tuple must be (inputs, labels), got "
+                                 f"{_plural(len(samples), 'item')}.")
+            inputs, labels = samples
+        else:
+            if set(samples) != {"inputs", "labels"}:
+                raise ValueError(f"{name} as a dict must have exactly the keys 'inputs' and "
+                                 f"'labels', got {_brief(sorted(map(str, samples)))}.")
+            inputs, labels = samples["inputs"], samples["labels"]
+        for part, value in (("inputs", inputs), ("labels", labels)):
+            if not _is_vector(value):
+                raise TypeError(f"{name} {part} must be a list of rows of numbers, "
+                                f"got {_brief(value)}.")
+            _bounded(value, f"{name} {part}")
+        if len(inputs) != len(labels):
+            raise ValueError(f"{name} must have as many labels as inputs, got "
+                             f"{_plural(len(inputs), 'input')} and "
+                             f"{_plural(len(labels), 'label')}.")
+        if len(inputs) == 0:
+            raise ValueError(f"{name} must not be empty.")
+        _check_count(inputs, name, units, "samples")
+        x = _table(inputs, n_in, dtype, lambda i: f"{name} inputs row {i}",
+                   lambda i, j: f"{name} inputs[{i}][{j}]", takes)
+        y = _table(labels, n_out, dtype, lambda i: f"{name} labels row {i}",
+                   lambda i, j: f"{name} labels[{i}][{j}]", gives)
+        return x, y
+    if isinstance(samples, (*_TEXT, np.ndarray, Set)) or not hasattr(samples, "__iter__"):
+        raise TypeError(f"{name} must be a list of [input, target] pairs (in order), an "
+                        "(inputs, labels) tuple or a dict with 'inputs' and 'labels'; got "
+                        f"{_brief(samples)}.")
+    pairs = _bounded(samples, name)
+    if len(pairs) == 0:
         raise ValueError(f"{name} must not be empty.")
-    x = _float_array(inputs, f"{name} inputs", dtype, 2)
-    y = _float_array(labels, f"{name} targets", dtype, 2)
-    if x.shape[0] != y.shape[0]:
-        raise ValueError(f"{name} must have as many targets as inputs, got {x.shape[0]} inputs "
-                         f"and {y.shape[0]} targets.")
-    if x.shape[1] != n_in:
-        raise ValueError(f"{name} inputs must have {n_in} values (the network's input size), "
-                         f"got {x.shape[1]}.")
-    if y.shape[1] != n_out:
-        raise ValueError(f"{name} targets must have {n_out} values (the network's output size), "
-                         f"got {y.shape[1]}.")
+    for i, pair in enumerate(pairs):
+        if not (_is_vector(pair) and len(pair) == 2 and _is_vector(pair[0])
+                and _is_vector(pair[1])):
+            error = ValueError if _is_vector(pair) and len(pair) != 2 else TypeError
+            raise error(f"{name}[{i}] must be [input, target], two lists of numbers; "
+                        f"got {_brief(pair)}.")
+    _check_count(pairs, name, units, "samples")
+    x = _table([pair[0] for pair in pairs], n_in, dtype, lambda i: f"{name}[{i}] input",
+               lambda i, j: f"{name}[{i}] input[{j}]", takes)
+    y = _table([pair[1] for pair in pairs], n_out, dtype, lambda i: f"{name}[{i}] target",
+               lambda i, j: f"{name}[{i}] target[{j}]", gives)
     return x, y
