@@ -26,6 +26,7 @@ from ._logic import (
 )
 from ._metrics import accuracy
 from ._network import construct_network, from_k9
+from ._sweep import sweep
 from ._train import train, train_data, train_epochs
 
 __version__ = "0.1.0"
@@ -45,6 +46,7 @@ __all__ = [
     "or_gen",
     "sample_logic_fn",
     "save_network",
+    "sweep",
     "train",
     "train_data",
     "train_epochs",
