@@ -294,7 +294,7 @@ def _dask_rows(scheduler, n_workers, configs, data, bar):
         if scheduler == "local":
             cluster = stack.enter_context(LocalCluster(
                 n_workers=n_workers, processes=True, threads_per_worker=1,
-                dashboard_address=None,
+                dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"},  # any port
                 # a worker that has run TensorFlow takes seconds to exit; its nanny then
                 # kills it at close with a warning that says nothing about the sweep
                 silence_logs=logging.ERROR))

@@ -18,6 +18,7 @@ from .._ff import ff
 from .._io import load_network, save_network
 from .._metrics import accuracy
 from .._network import construct_network, from_k9
+from .._sweep import sweep
 from .._train import train, train_data, train_epochs
 from ._interrupt import interrupt, interruptible
 
@@ -44,6 +45,7 @@ FUNCTIONS = {
     "save_network": save_network,
     "load_network": load_network,
     "sample_logic": sample_logic,
+    "sweep": sweep,
     "nand_gen": _logic.nand_gen,
     "xor_gen": _logic.xor_gen,
     "and_gen": _logic.and_gen,
