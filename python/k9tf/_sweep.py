@@ -292,12 +292,19 @@ def _dask_rows(scheduler, n_workers, configs, data, bar):
 
     with ExitStack() as stack:
         if scheduler == "local":
-            cluster = stack.enter_context(LocalCluster(
-                n_workers=n_workers, processes=True, threads_per_worker=1,
-                dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"},  # any port
-                # a worker that has run TensorFlow takes seconds to exit; its nanny then
-                # kills it at close with a warning that says nothing about the sweep
-                silence_logs=logging.ERROR))
+            try:
+                cluster = stack.enter_context(LocalCluster(
+                    n_workers=n_workers, processes=True, threads_per_worker=1,
+                    dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"},
+                    # a worker that has run TensorFlow takes seconds to exit; its nanny then
+                    # kills it at close with a warning that says nothing about the sweep
+                    silence_logs=logging.ERROR))
+            except RuntimeError as error:
+                raise RuntimeError(
+                    f"the local Dask cluster could not start its worker processes ({error}); "
+                    "a script that starts one must guard its top level with 'if __name__ == "
+                    "\"__main__\":' and be a file, not stdin. scheduler='serial' needs "
+                    "neither.") from error
             client = stack.enter_context(Client(cluster))
         elif isinstance(scheduler, str):
             try:
@@ -307,9 +314,11 @@ def _dask_rows(scheduler, n_workers, configs, data, bar):
         else:
             client = scheduler
         _check_workers(client)
-        if data[0] is not None or data[1] is not None:  # given samples: sent once per worker
-            [data] = client.scatter([data], broadcast=True, hash=False)
         token = uuid.uuid4().hex[:8]
+        if data[0] is not None or data[1] is not None:
+            # given samples travel once, as a task every run depends on: unlike scattered
+            # data, Dask recomputes it if every worker holding it dies
+            data = client.submit(tuple, list(data), key=f"k9tf-sweep-{token}-data")
         futures = [client.submit(_run, config, data, key=f"k9tf-sweep-{token}-{i}")
                    for i, config in enumerate(configs)]
         try:

@@ -104,6 +104,7 @@ def run(args):
     if args.plot and importlib.util.find_spec("matplotlib") is None:
         raise ValueError("--plot needs matplotlib: pip install 'k9tf[plot]'.")
     logging.getLogger("k9tf").setLevel(logging.WARNING)  # no report lines per run
+    logging.getLogger("distributed").setLevel(logging.ERROR)  # nor Dask's comings and goings
     rows = sweep(args.fn, seeds=args.seeds, learning_rates=args.lr or [0.5],
                  sizes=args.sizes or [[2, 3, 2]], models=args.model or ["default"],
                  activations=args.activation or [None], batch_sizes=args.batch_size or [1],
