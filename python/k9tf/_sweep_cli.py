@@ -1,6 +1,7 @@
 """The ``k9tf sweep`` command's work: argument types, output checks, files and the summary."""
 
 import argparse
+import contextlib
 import csv
 import importlib.util
 import json
@@ -104,7 +105,10 @@ def run(args):
     if args.plot and importlib.util.find_spec("matplotlib") is None:
         raise ValueError("--plot needs matplotlib: pip install 'k9tf[plot]'.")
     logging.getLogger("k9tf").setLevel(logging.WARNING)  # no report lines per run
-    logging.getLogger("distributed").setLevel(logging.ERROR)  # nor Dask's comings and goings
+    if args.scheduler != "serial":
+        with contextlib.suppress(ImportError):  # sweep says what is missing
+            import distributed  # noqa: F401, PLC0415 - sets its log levels on import...
+    logging.getLogger("distributed").setLevel(logging.ERROR)  # ...quieted here
     rows = sweep(args.fn, seeds=args.seeds, learning_rates=args.lr or [0.5],
                  sizes=args.sizes or [[2, 3, 2]], models=args.model or ["default"],
                  activations=args.activation or [None], batch_sizes=args.batch_size or [1],
