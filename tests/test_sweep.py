@@ -276,22 +276,31 @@ def test_cluster_without_workers_fails_instead_of_hanging(monkeypatch):
     assert "has had no workers for 1 s" in str(outcome["error"])
 
 
-def test_workers_with_another_k9tf_are_refused(tmp_path):
-    other = tmp_path / "k9tf"
-    shutil.copytree(os.path.dirname(k9tf.__file__), other,
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    with open(other / "_sweep.py", "a") as file:
+def test_workers_need_the_same_k9tf_sources_wherever_they_are(tmp_path):
+    copies = {"same": None, "edited": "the sources differ"}
+    for name in copies:
+        shutil.copytree(os.path.dirname(k9tf.__file__), tmp_path / name / "k9tf",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    with open(tmp_path / "edited" / "k9tf" / "_sweep.py", "a") as file:
         file.write("# edited\n")
-    with bare_scheduler() as cluster:
-        worker = start([sys.executable, "-m", "dask", "worker", cluster.scheduler_address,
-                        "--nthreads", "1", "--no-nanny", "--no-dashboard"],
-                       tmp_path / "worker.log", {**os.environ, "PYTHONPATH": str(tmp_path)})
-        try:
-            with pytest.raises(RuntimeError, match="the sources differ"):
-                k9tf.sweep("xor", seeds=[0], scheduler=cluster.scheduler_address,
-                           progress=False)
-        finally:
-            stop([worker])
+    with bare_scheduler() as cluster, distributed.Client(cluster) as client:
+        for name, problem in copies.items():
+            worker = start([sys.executable, "-m", "dask", "worker", cluster.scheduler_address,
+                            "--nthreads", "1", "--no-nanny", "--no-dashboard"],
+                           tmp_path / f"{name}.log",
+                           {**os.environ, "PYTHONPATH": str(tmp_path / name)})
+            try:
+                client.wait_for_workers(1, timeout=DEADLINE)
+                [origin] = client.run(_sweep._origin).values()
+                assert origin[2] == str(tmp_path / name / "k9tf")
+                if problem is None:
+                    _sweep._check_workers(client)  # accepted: no error
+                else:
+                    with pytest.raises(RuntimeError, match=problem):
+                        k9tf.sweep("xor", seeds=[0], scheduler=client, progress=False)
+            finally:
+                stop([worker])
+            wait_for(lambda: not client.nthreads(), "the worker to leave")
 
 
 def test_grid_search_cv_under_joblib_dask_backend(dask_cluster):
