@@ -20,8 +20,10 @@ import time
 
 from _common import HERE, ROOT, render
 
-BENCHMARKS = ["train_speed", "warm_cold", "convergence", "scale", "bridge_overhead"]
-PACKAGES = ["tensorflow-cpu", "keras", "numpy", "scikit-learn", "matplotlib", "jpype1", "k9tf"]
+BENCHMARKS = ["train_speed", "warm_cold", "convergence", "scale", "bridge_overhead",
+              "sweep_speed"]
+PACKAGES = ["tensorflow-cpu", "keras", "numpy", "scikit-learn", "matplotlib", "jpype1", "dask",
+            "distributed", "k9tf"]
 
 
 def _command_output(command, stream="stdout"):

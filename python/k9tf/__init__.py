@@ -27,6 +27,7 @@ from ._logic import (
 )
 from ._metrics import accuracy
 from ._network import construct_network, from_k9
+from ._sweep import sweep
 from ._train import train, train_data, train_epochs
 from ._version import __version__ as __version__
 
@@ -47,6 +48,7 @@ __all__ = [
     "or_gen",
     "sample_logic_fn",
     "save_network",
+    "sweep",
     "train",
     "train_data",
     "train_epochs",

@@ -8,6 +8,7 @@ Examples
         --samples 10000 --save xor.json --plot xor.png --tensorboard runs/xor
     k9tf predict xor.json 1 0
     k9tf export xor.json --format onnx xor.onnx      # or keras, savedmodel, tflite
+    k9tf sweep --fn xor --seeds 100 --lr 0.1 --lr 0.5 --csv xor.csv --plot xor.png
     k9tf repl                                        # Clojure REPL, JPype backend
     k9tf clj -A:test -m k9tf.test-runner
 """
@@ -18,13 +19,13 @@ import logging
 import math
 import sys
 
-from . import _demo
+from . import _demo, _sweep_cli
 from ._export import FORMATS, export
 from ._ff import ff
 from ._io import load_network, save_network
 from ._logic import LOGIC_FUNCTIONS, sample_logic_fn
 from ._network import construct_network
-from ._presets import PRESETS
+from ._presets import ACTIVATIONS, PRESETS
 from ._train import train
 
 
@@ -67,6 +68,36 @@ def _parser():
     fit.add_argument("--plot", metavar="PNG", help="write loss/accuracy curves and the "
                                                    "decision surface")
     fit.add_argument("--tensorboard", metavar="DIR", help="write TensorBoard scalars")
+
+    grid = commands.add_parser(
+        "sweep", help="train a grid of seeded networks on Dask and score each",
+        description="Train one seeded network per point of a grid (repeat an option for "
+                    "more values) and print the success rate and mean cost per configuration.")
+    grid.add_argument("--fn", choices=sorted(LOGIC_FUNCTIONS), action="append", required=True,
+                      help="logic task; repeat for more")
+    grid.add_argument("--seeds", type=_sweep_cli.parse_seeds, default=range(10), metavar="N|A:B",
+                      help="seeds 0..N-1 or A..B-1 (default: 10)")
+    grid.add_argument("--lr", type=float, action="append", help="learning rate (default: 0.5)")
+    grid.add_argument("--sizes", type=_sweep_cli.parse_sizes, action="append", metavar="2-3-2",
+                      help="architecture, input to output (default: 2-3-2)")
+    grid.add_argument("--model", choices=sorted(PRESETS), action="append",
+                      help="preset (default: default)")
+    grid.add_argument("--activation", choices=ACTIVATIONS, action="append",
+                      help="hidden activation (default: the model's)")
+    grid.add_argument("--batch-size", type=_batch_size, action="append", metavar="N|full",
+                      help="1 = online (default), full = full batch")
+    grid.add_argument("--epochs", type=_positive_int, action="append", help="default: 500")
+    grid.add_argument("--samples", type=_positive_int, default=1000,
+                      help="training samples per run (default: 1000)")
+    grid.add_argument("--scheduler", default="local", metavar="local|serial|tcp://HOST:PORT",
+                      help="local: a Dask cluster started for this run (default); serial: "
+                           "in this process; an address: that running Dask scheduler")
+    grid.add_argument("--workers", type=_positive_int, metavar="N",
+                      help="worker processes of the local cluster (default: one per core)")
+    grid.add_argument("--csv", metavar="FILE", help="write one row per run as CSV")
+    grid.add_argument("--json", metavar="FILE", help="write one row per run as JSON")
+    grid.add_argument("--plot", metavar="PNG", help="write success rate and mean cost per "
+                                                    "configuration")
 
     predict = commands.add_parser("predict", help="print ff of a saved network")
     predict.add_argument("network", metavar="FILE")
@@ -161,6 +192,8 @@ def main(argv=None):
             return _demo.run()
         if args.command == "train":
             return _train(args)
+        if args.command == "sweep":
+            return _sweep_cli.run(args)
         if args.command == "predict":
             print(json.dumps(ff(args.inputs, load_network(args.network))))
             return 0
@@ -170,9 +203,12 @@ def main(argv=None):
             print(f"exported {export(load_network(args.network), args.out, format=args.format)}")
             return 0
         return _clojure(["-m", "nrepl.cmdline"], ["repl"]) if args.nrepl else _clojure([])
-    except (TypeError, ValueError, OSError) as error:
+    except (TypeError, ValueError, OSError, ImportError) as error:
         print(f"k9tf {args.command}: error: {error}", file=sys.stderr)
         return 2
+    except RuntimeError as error:  # a sweep's Dask cluster failed it
+        print(f"k9tf {args.command}: error: {error}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"k9tf {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -311,3 +311,54 @@
   [network path format]
   (py/call "export" [[:network (network-in network)] [:path (some-> path str)]]
            {:format format}))
+
+(def default-sweep-options
+  "Options of `sweep`: the grid's axes (each a collection of values) and where it runs.
+  * `:seeds` - seeds of the weights and of a logic task's samples (default `(range 10)`)
+  * `:learning-rates` - each > 0 (default `[0.5]`)
+  * `:sizes` - architectures, input first; a logic task needs 2 in, 2 out
+    (default `[[2 3 2]]`)
+  * `:models` - presets `:default`, `:article`, `:k9` (default `[:default]`)
+  * `:activations` - hidden activations `:tanh`, `:relu`, `:sigmoid`, or nil for
+    the model's (default `[nil]`)
+  * `:batch-sizes` - 1 is online, `:full` (or nil) the full batch, other ints
+    mini-batches (default `[1]`)
+  * `:epochs` - each >= 0 (default `[500]`)
+  * `:n-samples` - training samples a logic task draws per run (default 1000)
+  * `:validation` - validation samples for every run (default nil: a logic task
+    draws its own, given samples have none)
+  * `:scheduler` - `:local` starts a Dask cluster of worker processes for the
+    call, `:serial` runs in the Python process without Dask, a string like
+    `\"tcp://127.0.0.1:8786\"` uses that running Dask scheduler (default `:local`)
+  * `:n-workers` - worker processes of the `:local` cluster (default nil: one
+    per core)
+  * `:progress` - a progress bar on Python's stderr when it is a terminal
+    (default true)"
+  {:seeds (range 10) :learning-rates [0.5] :sizes [[2 3 2]] :models [:default]
+   :activations [nil] :batch-sizes [1] :epochs [500] :n-samples 1000 :validation nil
+   :scheduler :local :n-workers nil :progress true})
+
+(defn sweep
+  "Trains one seeded network per point of a grid and returns a vector of maps,
+  one per run in grid order (seeds vary fastest). `task` is a logic task
+  (`:xor`, `:nand`, `:and`, `:or`), a vector of them (one more axis), or
+  samples as `train-epochs` takes them. Each map has the run's `:task` (nil
+  for samples), `:model`, `:activation`, `:sizes` (like \"2-3-2\"),
+  `:learning-rate`, `:batch-size` (nil: full batch), `:epochs`, `:seed`,
+  `:samples`, and its scores `:cost`, `:train-accuracy`,
+  `:validation-accuracy`, `:learned` (all four logic inputs right; for
+  samples, all of them), `:diverged` and `:seconds`. All but `:seconds` are
+  the same whatever the scheduler. Options are `default-sweep-options`, as
+  trailing keys or a map. See: `k9tf.sweep` in Python.
+
+      (sweep :xor {:seeds (range 100) :learning-rates [0.1 0.5] :scheduler :serial})"
+  [task & options]
+  (let [opts (checked-options "sweep" default-sweep-options (options-map "sweep" options))
+        full->nil (fn [batch-size] (when-not (= :full batch-size) batch-size))
+        named? #(or (keyword? %) (string? %))]
+    (py/call "sweep" [[:task (if (or (named? task) (and (sequential? task) (every? named? task)))
+                               task
+                               (samples-in :task task))]]
+             (cond-> opts
+               (sequential? (:batch-sizes opts)) (update :batch-sizes #(mapv full->nil %))
+               (:validation opts) (update :validation #(samples-in :validation %))))))

@@ -21,6 +21,7 @@ from .._ff import forward
 from .._io import load_network, save_network
 from .._metrics import accuracy
 from .._network import construct_network, from_k9
+from .._sweep import sweep
 from .._train import train, train_data, train_epochs
 from .._version import __version__
 from ._codec import pack, unpack
@@ -69,6 +70,7 @@ FUNCTIONS = {
     "load_network": load_network,
     "export": export,
     "sample_logic": sample_logic,
+    "sweep": sweep,
     "interrupt": interrupt,
     "version": version,
     "python_info": python_info,
