@@ -19,6 +19,7 @@ import re
 import secrets
 import stat
 import time
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -238,36 +239,37 @@ def write_atomic(path, write, name="path"):
     return path
 
 
-def _plain(network):
-    """Return a valid ``network`` as plain Python (numpy arrays and scalars become lists, numbers).
+def _plain_value(value):
+    """Return a numpy array, numpy number or other sequence in a checked network as plain JSON."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, Sequence):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
-    Values are kept as given, so ``load_network(save_network(net, p)) == net``.
+
+def _json_chunks(network):
+    """Yield a valid ``network`` as JSON text: one key a line, one weight row a line.
+
+    Values are written as given (numpy arrays and numbers as the plain numbers
+    they hold), so ``load_network(save_network(net, p)) == net``.
     """
     spec, _ = check_network(network)
     seed = network["seed"]
-    return {"version": FORMAT_VERSION, **spec, "seed": None if seed is None else int(seed),
-            "layers": [{"weights": np.asarray(layer["weights"]).tolist(),
-                        "biases": np.asarray(layer["biases"]).tolist()}
-                       for layer in network["layers"]]}
 
-
-def _json_lines(network):
-    """Yield ``network`` as lines of JSON text: one key a line, one weight row a line."""
     def dumps(value):
-        return json.dumps(value, allow_nan=False)
+        return json.dumps(value, allow_nan=False, default=_plain_value)
 
-    yield "{\n"
-    for key, value in network.items():
-        if key != "layers":
-            yield f" {dumps(key)}: {dumps(value)},\n"
+    head = {"version": FORMAT_VERSION, **spec, "seed": None if seed is None else int(seed)}
+    yield "{\n" + "".join(f" {dumps(key)}: {dumps(value)},\n" for key, value in head.items())
     yield ' "layers": [\n'
     for i, layer in enumerate(network["layers"]):
-        yield '  {"weights": [\n'
-        rows = layer["weights"]
-        for j, row in enumerate(rows):
-            yield f"    {dumps(row)}{',' if j + 1 < len(rows) else ''}\n"
+        rows = dumps(layer["weights"])[1:-1].replace("], [", "],\n    [")  # numbers hold no "]"
         comma = "," if i + 1 < len(network["layers"]) else ""
-        yield f'   ],\n   "biases": {dumps(layer["biases"])}}}{comma}\n'
+        yield (f'  {{"weights": [\n    {rows}\n   ],\n'
+               f'   "biases": {dumps(layer["biases"])}}}{comma}\n')
     yield " ]\n}\n"
 
 
@@ -309,9 +311,9 @@ def save_network(network, path):
     True
     """
     path = _check_path(path, "path")
-    plain = _plain(network)
+    chunks = list(_json_chunks(network))  # the network is checked before any file is touched
     return write_atomic(path, lambda file: file.writelines(
-        line.encode("utf-8") for line in _json_lines(plain)))
+        chunk.encode("utf-8") for chunk in chunks))
 
 
 def load_network(path):
