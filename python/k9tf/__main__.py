@@ -34,11 +34,12 @@ from ._train import train
 from ._validation import check_inputs
 
 
-def _count(maximum):
+def _count(maximum=None):
     def parse(text):
         value = int(text)
-        if not 1 <= value <= maximum:
-            raise argparse.ArgumentTypeError(f"must be an int from 1 to {maximum:,}, got {text}")
+        if value < 1 or (maximum is not None and value > maximum):
+            bounds = "an int >= 1" if maximum is None else f"an int from 1 to {maximum:,}"
+            raise argparse.ArgumentTypeError(f"must be {bounds}, got {text}")
         return value
 
     parse.__name__ = "int"  # argparse names the type in "invalid int value"
@@ -46,7 +47,12 @@ def _count(maximum):
 
 
 def _batch_size(text):
-    return None if text == "full" else _count(MAX_SAMPLES)(text)
+    if text == "full":
+        return None
+    try:
+        return _count(MAX_SAMPLES)(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be 'full' or an int >= 1, got {text}") from None
 
 
 def _learning_rate(text):
@@ -98,7 +104,7 @@ def _parser():
                      help="1 = k9's online training (default), full = the article's")
     fit.add_argument("--seed", type=_seed, help="makes weights and data reproducible")
     fit.add_argument("--model", choices=sorted(PRESETS), default="default")
-    fit.add_argument("--report-every", type=_count(sys.maxsize), metavar="STEPS",
+    fit.add_argument("--report-every", type=_count(), metavar="STEPS",
                      help="steps between report lines (default: 200, or a tenth of the run "
                           "when it is longer than 2000 steps)")
     fit.add_argument("--save", metavar="FILE", help="write the trained network as JSON")
