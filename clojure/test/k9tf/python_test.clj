@@ -13,7 +13,7 @@
     (let [data (try (py/call "ff" [[:input [1 2 3]] [:network (k9/construct-network 2 2 2)]] {})
                     (catch clojure.lang.ExceptionInfo e (ex-data e)))]
       (is (= "ValueError" (:type data) (:py-type data)))
-      (is (re-find #"2 values per row" (:message data)))
+      (is (re-find #"input has 3 values, the network takes 2" (:message data)))
       (is (re-find #"Traceback" (:traceback data)))
       (is (= (py/current-backend-kind) (:backend data)))
       (is (= :invalid-arg (:k9tf/error data)))))
