@@ -320,7 +320,7 @@ def load_network(path):
     """Load and validate a network saved by :func:`save_network`.
 
     Only a regular file of at most 256 MiB is read (the largest network k9tf
-    builds takes about 140 MB); anything else is refused before reading.
+    builds takes about 105 MB); anything else is refused before reading.
 
     Parameters
     ----------
@@ -348,7 +348,7 @@ def load_network(path):
     except OSError as error:
         raise _os_error("path", path, error, "read") from None
     too_big = (f"path {path!r} holds more than {MAX_FILE_BYTES:,} bytes, the most a network "
-               "file may (k9tf's largest network takes about 140 MB).")
+               "file may (k9tf's largest network takes about 105 MB).")
     try:
         found = os.fstat(fd)
         if not stat.S_ISREG(found.st_mode):
