@@ -31,13 +31,13 @@ STALE_SECONDS = 600
 
 _TEMP = re.compile(r"\.k9tf-[a-z0-9_]+\.tmp")
 
-_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a character device"),
-          (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a FIFO"),
-          (stat.S_ISSOCK, "a socket"))
+_KINDS = ((stat.S_ISREG, "a file"), (stat.S_ISDIR, "a directory"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"))
 
 
 def _kind(mode):
-    return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
+    return next((kind for test, kind in _KINDS if test(mode)), "a special file")
 
 
 def _check_path(path, name):
@@ -64,14 +64,14 @@ def _os_error(name, path, error, doing):
     return ValueError(f"{name} {path!r} cannot be {doing}: {reason}.")
 
 
-def _stat(path, name, doing):
-    """Return ``os.stat(path)``, or None if nothing is there; other errors name the path."""
+def _stat(path, name, doing, shown):
+    """Return ``os.stat(path)``, or None if nothing is there; other errors name ``shown``."""
     try:
         return os.stat(path)
     except FileNotFoundError:
         return None
     except OSError as error:
-        raise _os_error(name, path, error, doing) from None
+        raise _os_error(name, shown, error, doing) from None
 
 
 def _create_temp(directory, name, path):
@@ -93,10 +93,10 @@ def _target(path, name):
     if path.endswith(os.sep):
         raise ValueError(f"{name} {path!r} names a directory; give a file name.")
     target = os.path.realpath(path)  # write through a symbolic link, keeping the link
-    found = _stat(target, name, "written")
+    found = _stat(target, name, "written", path)
     if found is not None and not stat.S_ISREG(found.st_mode):
         raise ValueError(f"{name} {path!r} is {_kind(found.st_mode)}; give a file name.")
-    if _stat(os.path.dirname(target), name, "written") is None:
+    if _stat(os.path.dirname(target), name, "written", path) is None:
         raise ValueError(f"{name} {path!r} is in a directory that does not exist.")
     return target, found
 
@@ -155,7 +155,7 @@ def writable_directory(path, name="path"):
     """
     path = _check_path(path, name)
     existing = os.path.abspath(path)
-    while (found := _stat(existing, name, "written")) is None:
+    while (found := _stat(existing, name, "written", path)) is None:
         existing = os.path.dirname(existing)
     if not stat.S_ISDIR(found.st_mode):
         raise ValueError(f"{name} {path!r} cannot be a directory: {existing!r} is "
