@@ -72,11 +72,13 @@ def test_killed_mid_save_leaves_old_file_intact(tmp_path):
     k9tf.save_network(old, path)
     script = textwrap.dedent(f"""
         import sys, k9tf, k9tf._io as io
-        def slow_lines(network):
-            yield '{{"version": 1, "siz'
+        def slow_write(file):
+            file.write(b'{{"version": 1, "siz')
+            file.flush()
             print("writing", flush=True)
             sys.stdin.read()  # wait here until killed
-        io._json_lines = slow_lines
+        write_atomic = io.write_atomic
+        io.write_atomic = lambda path, write: write_atomic(path, slow_write)
         net = k9tf.construct_network(2, 300, 2, seed=2)
         k9tf.save_network(net, {str(path)!r})
     """)
@@ -135,6 +137,11 @@ def _loop(tmp_path):
     return tmp_path / "a"
 
 
+def _fifo(tmp_path):  # a special file that a wrong save would replace harmlessly (not /dev/null)
+    os.mkfifo(tmp_path / "fifo")
+    return tmp_path / "fifo"
+
+
 def _file_as_dir(tmp_path):
     (tmp_path / "file.json").write_text("{}")
     return tmp_path / "file.json" / "x.json"
@@ -149,7 +156,7 @@ def _file_as_dir(tmp_path):
     (_loop, "a loop of symbolic links"),
     (lambda tmp: tmp / ("n" * 300 + ".json"), "the name is too long"),
     (_file_as_dir, "not a directory"),
-    (lambda tmp: "/dev/null", "is a character device"),
+    (_fifo, "is a FIFO; give a file name"),
 ])
 def test_save_os_errors_name_the_path(tmp_path, path, match):
     with pytest.raises(ValueError, match=match) as error:

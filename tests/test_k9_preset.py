@@ -84,7 +84,7 @@ def test_k9_construct_network_draws_k9_strengths():
 def test_from_k9_rejects_malformed_vectors():
     with pytest.raises(ValueError, match="odd number"):
         k9tf.from_k9([[0, 0], INPUT_HIDDEN])
-    with pytest.raises(ValueError, match="layer 0 must have weights 3x3"):
+    with pytest.raises(ValueError, match="^k9_network is not a valid k9 network: .*3x3"):
         k9tf.from_k9([[0, 0, 0], INPUT_HIDDEN, [0, 0, 0]])
     with pytest.raises(TypeError):
         k9tf.from_k9("k9")

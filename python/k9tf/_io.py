@@ -19,6 +19,7 @@ import re
 import secrets
 import stat
 import time
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -30,13 +31,13 @@ STALE_SECONDS = 600
 
 _TEMP = re.compile(r"\.k9tf-[a-z0-9_]+\.tmp")
 
-_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a character device"),
-          (stat.S_ISBLK, "a block device"), (stat.S_ISFIFO, "a FIFO"),
-          (stat.S_ISSOCK, "a socket"))
+_KINDS = ((stat.S_ISREG, "a file"), (stat.S_ISDIR, "a directory"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"))
 
 
 def _kind(mode):
-    return next((kind for test, kind in _KINDS if test(mode)), "not a regular file")
+    return next((kind for test, kind in _KINDS if test(mode)), "a special file")
 
 
 def _check_path(path, name):
@@ -63,14 +64,14 @@ def _os_error(name, path, error, doing):
     return ValueError(f"{name} {path!r} cannot be {doing}: {reason}.")
 
 
-def _stat(path, name, doing):
-    """Return ``os.stat(path)``, or None if nothing is there; other errors name the path."""
+def _stat(path, name, doing, shown):
+    """Return ``os.stat(path)``, or None if nothing is there; other errors name ``shown``."""
     try:
         return os.stat(path)
     except FileNotFoundError:
         return None
     except OSError as error:
-        raise _os_error(name, path, error, doing) from None
+        raise _os_error(name, shown, error, doing) from None
 
 
 def _create_temp(directory, name, path):
@@ -92,10 +93,10 @@ def _target(path, name):
     if path.endswith(os.sep):
         raise ValueError(f"{name} {path!r} names a directory; give a file name.")
     target = os.path.realpath(path)  # write through a symbolic link, keeping the link
-    found = _stat(target, name, "written")
+    found = _stat(target, name, "written", path)
     if found is not None and not stat.S_ISREG(found.st_mode):
         raise ValueError(f"{name} {path!r} is {_kind(found.st_mode)}; give a file name.")
-    if _stat(os.path.dirname(target), name, "written") is None:
+    if _stat(os.path.dirname(target), name, "written", path) is None:
         raise ValueError(f"{name} {path!r} is in a directory that does not exist.")
     return target, found
 
@@ -154,7 +155,7 @@ def writable_directory(path, name="path"):
     """
     path = _check_path(path, name)
     existing = os.path.abspath(path)
-    while (found := _stat(existing, name, "written")) is None:
+    while (found := _stat(existing, name, "written", path)) is None:
         existing = os.path.dirname(existing)
     if not stat.S_ISDIR(found.st_mode):
         raise ValueError(f"{name} {path!r} cannot be a directory: {existing!r} is "
@@ -238,36 +239,37 @@ def write_atomic(path, write, name="path"):
     return path
 
 
-def _plain(network):
-    """Return a valid ``network`` as plain Python (numpy arrays and scalars become lists, numbers).
+def _plain_value(value):
+    """Return a numpy array, numpy number or other sequence in a checked network as plain JSON."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, Sequence):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
 
-    Values are kept as given, so ``load_network(save_network(net, p)) == net``.
+
+def _json_chunks(network):
+    """Yield a valid ``network`` as JSON text: one key a line, one weight row a line.
+
+    Values are written as given (numpy arrays and numbers as the plain numbers
+    they hold), so ``load_network(save_network(net, p)) == net``.
     """
     spec, _ = check_network(network)
     seed = network["seed"]
-    return {"version": FORMAT_VERSION, **spec, "seed": None if seed is None else int(seed),
-            "layers": [{"weights": np.asarray(layer["weights"]).tolist(),
-                        "biases": np.asarray(layer["biases"]).tolist()}
-                       for layer in network["layers"]]}
 
-
-def _json_lines(network):
-    """Yield ``network`` as lines of JSON text: one key a line, one weight row a line."""
     def dumps(value):
-        return json.dumps(value, allow_nan=False)
+        return json.dumps(value, allow_nan=False, default=_plain_value)
 
-    yield "{\n"
-    for key, value in network.items():
-        if key != "layers":
-            yield f" {dumps(key)}: {dumps(value)},\n"
+    head = {"version": FORMAT_VERSION, **spec, "seed": None if seed is None else int(seed)}
+    yield "{\n" + "".join(f" {dumps(key)}: {dumps(value)},\n" for key, value in head.items())
     yield ' "layers": [\n'
     for i, layer in enumerate(network["layers"]):
-        yield '  {"weights": [\n'
-        rows = layer["weights"]
-        for j, row in enumerate(rows):
-            yield f"    {dumps(row)}{',' if j + 1 < len(rows) else ''}\n"
+        rows = dumps(layer["weights"])[1:-1].replace("], [", "],\n    [")  # numbers hold no "]"
         comma = "," if i + 1 < len(network["layers"]) else ""
-        yield f'   ],\n   "biases": {dumps(layer["biases"])}}}{comma}\n'
+        yield (f'  {{"weights": [\n    {rows}\n   ],\n'
+               f'   "biases": {dumps(layer["biases"])}}}{comma}\n')
     yield " ]\n}\n"
 
 
@@ -309,16 +311,16 @@ def save_network(network, path):
     True
     """
     path = _check_path(path, "path")
-    plain = _plain(network)
+    chunks = list(_json_chunks(network))  # the network is checked before any file is touched
     return write_atomic(path, lambda file: file.writelines(
-        line.encode("utf-8") for line in _json_lines(plain)))
+        chunk.encode("utf-8") for chunk in chunks))
 
 
 def load_network(path):
     """Load and validate a network saved by :func:`save_network`.
 
     Only a regular file of at most 256 MiB is read (the largest network k9tf
-    builds takes about 140 MB); anything else is refused before reading.
+    builds takes about 105 MB); anything else is refused before reading.
 
     Parameters
     ----------
@@ -346,7 +348,7 @@ def load_network(path):
     except OSError as error:
         raise _os_error("path", path, error, "read") from None
     too_big = (f"path {path!r} holds more than {MAX_FILE_BYTES:,} bytes, the most a network "
-               "file may (k9tf's largest network takes about 140 MB).")
+               "file may (k9tf's largest network takes about 105 MB).")
     try:
         found = os.fstat(fd)
         if not stat.S_ISREG(found.st_mode):

@@ -3,6 +3,7 @@
 import numpy as np
 
 from ._ff import ff
+from ._io import write_atomic
 
 
 def plot_training(history, network, path):
@@ -14,13 +15,19 @@ def plot_training(history, network, path):
         From :func:`k9tf.train`.
     network : dict
         The trained network.
-    path : str
-        PNG file to write.
+    path : str or os.PathLike
+        PNG file to write (whatever its extension), atomically, like
+        :func:`k9tf.save_network`.
 
     Returns
     -------
     str
         ``path``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``path`` cannot be written (the message names ``path``).
     """
     import matplotlib  # noqa: PLC0415 - optional dependency
 
@@ -50,6 +57,7 @@ def plot_training(history, network, path):
         axes[0][1].set_ylabel("input 2")
         axes[0][1].set_title("Decision surface over [0, 1]²")
     figure.tight_layout()
-    figure.savefig(path)
-    plt.close(figure)
-    return path
+    try:
+        return write_atomic(path, lambda file: figure.savefig(file, format="png"))
+    finally:
+        plt.close(figure)

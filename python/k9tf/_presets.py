@@ -71,4 +71,4 @@ MAX_EPOCHS = 1_000_000
 """Most epochs in one training call."""
 
 MAX_FILE_BYTES = 256 * 2**20
-"""Largest network file :func:`k9tf.load_network` reads (5M parameters take ~140 MB)."""
+"""Largest network file :func:`k9tf.load_network` reads (5M parameters take ~105 MB)."""

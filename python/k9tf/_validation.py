@@ -34,6 +34,8 @@ NETWORK_KEYS = (
 )
 
 _TEXT = (str, bytes, bytearray, memoryview)
+_LISTS = (list, tuple)
+_PLAIN = {int, float}
 _NUMBER_TYPES = (int, float, np.integer, np.floating)
 _BOOL_TYPES = (bool, np.bool_)
 
@@ -70,6 +72,8 @@ def _plural(n, word):
 
 def _is_vector(value):
     """Return whether ``value`` is a list-like of items: a sequence or array, but not text."""
+    if type(value) in _LISTS:  # the common case, without the cost of an ABC check
+        return True
     if isinstance(value, np.ndarray):
         return value.ndim >= 1
     return isinstance(value, Sequence) and not isinstance(value, _TEXT)
@@ -223,7 +227,8 @@ def _plain_numbers(rows, width):
     except TypeError:  # a row without a length
         return False
     types = set(map(type, itertools.chain.from_iterable(rows)))
-    return all(issubclass(t, _NUMBER_TYPES) and not issubclass(t, _BOOL_TYPES) for t in types)
+    return types <= _PLAIN or all(issubclass(t, _NUMBER_TYPES) and not issubclass(t, _BOOL_TYPES)
+                                  for t in types)
 
 
 def _table(rows, width, dtype, row_name, cell_name, takes):
@@ -242,11 +247,14 @@ def _table(rows, width, dtype, row_name, cell_name, takes):
             array = None
     if array is None:
         array = _explain(rows, width, dtype, row_name, cell_name, takes)
-    with np.errstate(over="ignore", invalid="ignore"):
+    if array.dtype == np.float64 and dtype == "float32":  # the one cast that can overflow
+        with np.errstate(over="ignore"):
+            cast = array.astype(dtype)
+    else:
         cast = array.astype(dtype)
-    bad = ~np.isfinite(cast)
-    if bad.any():
-        i, j = divmod(int(bad.argmax()), width)
+    finite = np.isfinite(cast)
+    if not finite.all():
+        i, j = divmod(int(finite.argmin()), width)
         _check_cell(array[i, j], cell_name(i, j), dtype)
     return cast
 

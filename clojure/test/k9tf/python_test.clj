@@ -16,7 +16,7 @@
     (let [data (try (py/call "ff" [[:input [1 2 3]] [:network (k9/construct-network 2 2 2)]] {})
                     (catch clojure.lang.ExceptionInfo e (ex-data e)))]
       (is (= "ValueError" (:py-type data)))
-      (is (re-find #"2 values per row" (:py-message data)))
+      (is (re-find #"input has 3 values, the network takes 2" (:py-message data)))
       (is (re-find #"Traceback" (:py-traceback data)))
       (is (not-any? #{:type :message :traceback} (keys data)) "no duplicated keys")
       (is (= (py/current-backend-kind) (:backend data)))
