@@ -178,7 +178,7 @@ def test_bad_arguments(networks, tmp_path):
         k9tf.export(net, tmp_path / "n.onnx", format=None)
     with pytest.raises(TypeError, match="format"):
         k9tf.export(net, tmp_path / "n.onnx")
-    with pytest.raises(TypeError, match="path must be a str or path, got 3"):
+    with pytest.raises(TypeError, match="path must be a str or os.PathLike, got 3"):
         k9tf.export(net, 3, format="onnx")
     with pytest.raises(ValueError, match="path must not be empty"):
         k9tf.export(net, "", format="onnx")

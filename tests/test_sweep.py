@@ -351,7 +351,7 @@ def test_grid_search_cv_under_joblib_dask_backend(dask_cluster):
                                                 1.0, 1.1]},
      ValueError, "11000 runs .* at most 10000"),
     ({"task": SAMPLES, "sizes": [(2, 3, 2), (3, 3, 2)]}, ValueError, "do not fit"),
-    ({"task": ([[0, 1]], [[1, 0], [0, 1]])}, ValueError, "as many targets as inputs"),
+    ({"task": ([[0, 1]], [[1, 0], [0, 1]])}, ValueError, "as many labels as inputs"),
 ])
 def test_bad_arguments_fail_before_any_run(monkeypatch, kwargs, error, match):
     for name in ("_run", "_dask_rows"):

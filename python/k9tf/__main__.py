@@ -124,7 +124,7 @@ def _parser():
                       help="logic task; repeat for more")
     grid.add_argument("--seeds", type=_sweep_cli.parse_seeds, default=range(10), metavar="N|A:B",
                       help="seeds 0..N-1 or A..B-1 (default: 10)")
-    grid.add_argument("--lr", type=_learning_rate, action="append",
+    grid.add_argument("--lr", type=float, action="append",
                       help="learning rate (default: 0.5)")
     grid.add_argument("--sizes", type=_sweep_cli.parse_sizes, action="append", metavar="2-3-2",
                       help="architecture, input to output (default: 2-3-2)")

@@ -30,7 +30,7 @@ _ONNX_OPS = {"tanh": "Tanh", "relu": "Relu", "sigmoid": "Sigmoid", "softmax": "S
 
 def _check_target(path, format):
     """Return ``path`` as a str after checking it can receive an export in ``format``."""
-    path = _check_path(path)
+    path = _check_path(path, "path")
     if not path:
         raise ValueError("path must not be empty.")
     directory = os.path.dirname(os.path.abspath(path))
