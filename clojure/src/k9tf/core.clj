@@ -49,11 +49,13 @@
 
 (def limits
   "Sizes beyond which arguments are refused before anything is sent, so that
-  an infinite or absurd sequence fails at once with ex-info naming it:
-  * `:layers` - most layers (entries of `:sizes`)
+  an infinite or absurd sequence fails at once with ex-info naming it (the
+  Python core's limits, which it checks again):
+  * `:layers` - most weight layers (`:sizes` has one more entry)
   * `:units` - most numbers in one input row or one layer
-  * `:samples` - most samples (or input rows) in one call"
-  {:layers 1000 :units 1000000 :samples 10000000})
+  * `:samples` - most samples in one training call
+  * `:rows` - most input rows in one `ff` or `accuracy` call"
+  {:layers 100 :units 1000000 :samples 1000000 :rows 10000000})
 
 (defn- invalid
   "Returns the ex-info for bad argument `arg` with value `value`."
@@ -123,8 +125,7 @@
     (throw (invalid (str (name arg) " must be a vector of numbers or of rows, got " (pr-str input))
                     arg input)))
   (let [rows? (and (sequential? input) (sequence-like? (first input)))]
-    (bounded! arg input (if rows? (:samples limits) (:units limits))
-              (if rows? "rows" "numbers"))
+    (bounded! arg input (if rows? (:rows limits) (:units limits)) (if rows? "rows" "numbers"))
     (codec/numbers input)))
 
 (defn- pair? [p]
