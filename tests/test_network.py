@@ -98,3 +98,9 @@ def test_softmax_needs_two_outputs():
     with pytest.raises(ValueError, match="at least 2 outputs"):
         k9tf.construct_network(2, 3, 1)
     assert k9tf.construct_network(2, 3, 1, model="k9")["sizes"] == [2, 3, 1]
+
+
+def test_from_k9_takes_numpy_arrays():
+    vector = [[0, 0], [[0.1, 0.2], [0.3, 0.4]], [0, 0]]
+    arrays = [np.zeros(2), np.array(vector[1]), np.zeros(2)]
+    assert k9tf.from_k9(arrays) == k9tf.from_k9(vector)

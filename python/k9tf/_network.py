@@ -109,7 +109,7 @@ def from_k9(k9_network):
     k9_network : list
         k9's flat vector ``[input W hidden W ... output]``: neuron vectors at even
         positions (their values are ignored), weight matrices (one row per
-        neuron of the layer below) at odd positions.
+        neuron of the layer below) at odd positions; lists or numpy arrays.
 
     Returns
     -------
@@ -138,7 +138,7 @@ def from_k9(k9_network):
     sizes = []
     for i, item in enumerate(k9_network):
         kind = "a neuron vector" if i % 2 == 0 else "a weight matrix (one row per neuron below)"
-        if isinstance(item, (str, bytes)) or not isinstance(item, Sequence):
+        if isinstance(item, (str, bytes)) or not isinstance(item, (Sequence, np.ndarray)):
             raise TypeError(f"k9_network[{i}] must be {kind}, got {_brief(item)}.")
         if i % 2 == 0:
             sizes.append(len(item))
