@@ -32,9 +32,9 @@ def command(mode, args, aliases=("test",)):
     return [sys.executable, LAUNCHER, *flag, *args]
 
 
-def run(mode, args, timeout=600):
-    """Run clojure.main ``args`` in ``mode``; return the completed process."""
+def run(mode, args, timeout=600, cwd=ROOT):
+    """Run clojure.main ``args`` in ``mode`` from ``cwd``; return the completed process."""
     env = dict(os.environ, K9TF_PYTHON=sys.executable,
                K9TF_BACKEND="" if mode == "jpype" else mode)
     return subprocess.run(command(mode, args), capture_output=True, text=True, env=env,
-                          timeout=timeout, cwd=ROOT)
+                          timeout=timeout, cwd=cwd)
