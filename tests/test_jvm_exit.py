@@ -21,7 +21,7 @@ EXIT_WHILE_TRAINING = """
 EXIT_WHILE_CALLING = """
 (require '[k9tf.core :as k9])
 (def net (k9/construct-network 2 3 2 {:seed 1}))
-(def called (java.util.concurrent.CountDownLatch. 8))
+(def called (java.util.concurrent.CountDownLatch. CALLS))
 (dotimes [_ 8]
   (future (loop [] (k9/ff [1 0] net) (.countDown called) (recur))))
 (.await called)
@@ -45,11 +45,15 @@ def test_exit_during_training_is_prompt(mode):
     assert time.monotonic() - started < 45  # the JVM used to wait 60 s for the call
 
 
+@pytest.mark.parametrize("calls", [8, 0], ids=["after-first-calls", "during-first-calls"])
 @pytest.mark.parametrize("mode", [m for m in MODES if m != "libpython-clj"])
-def test_exit_while_threads_call_python(mode, tmp_path):
+def test_exit_while_threads_call_python(mode, calls, tmp_path):
     # JPype used to abort here ("Fatal error in exception handling", hs_err_pid*.log
-    # in the cwd) or deadlock, when a thread entered or left Python as the JVM exited.
-    done = run(mode, ["-e", EXIT_WHILE_CALLING], timeout=180, cwd=tmp_path)
+    # in the cwd) or deadlock, when a thread entered or left Python as the JVM exited;
+    # during the first calls (8 threads importing TensorFlow) exit's interrupts used
+    # to leave the threads stuck in importlib's locks.
+    code = EXIT_WHILE_CALLING.replace("CALLS", str(calls))
+    done = run(mode, ["-e", code], timeout=180, cwd=tmp_path)
     assert "EXITING" in done.stdout, done.stderr[-2000:]
     assert done.returncode == 3, (done.stdout[-2000:], done.stderr[-2000:])
     assert "Fatal error" not in done.stdout + done.stderr
