@@ -8,7 +8,6 @@ every backend compute exactly what a direct Python call does. NaN and Inf are
 refused on both ways in, and never produced on the way out.
 """
 
-import importlib
 import inspect
 import json
 import re
@@ -53,8 +52,9 @@ FUNCTIONS = {
 }
 """The functions a bridge request may name."""
 
-_USE_TENSORFLOW = {"ff", "train", "train_data", "train_epochs"}
-"""The functions whose first call imports TensorFlow (through ``k9tf._graph``)."""
+_IMPORTS = dict.fromkeys(["ff", "train", "train_data", "train_epochs"], ["k9tf._graph"])
+"""The modules (TensorFlow's) a function's first call imports: imported before it is
+interruptible (see :func:`interruptible`)."""
 
 
 def _refuse_constant(name):
@@ -108,11 +108,7 @@ def call(request):
     try:
         parsed = _parse(request)
         name = parsed["fn"]
-        if name in _USE_TENSORFLOW:
-            # Imported before the call can be interrupted: an interrupt landing in
-            # an import, or in a thread waiting for one, breaks importlib's locks.
-            importlib.import_module("k9tf._graph")
-        with interruptible(parsed.get("id")):
+        with interruptible(parsed.get("id"), _IMPORTS.get(name, ())):
             result = FUNCTIONS[name](*parsed["args"], **parsed["kwargs"])
         return json.dumps({"ok": result}, allow_nan=False)
     except (Exception, KeyboardInterrupt) as error:  # every failure is data for the JVM
