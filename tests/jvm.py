@@ -32,9 +32,21 @@ def command(mode, args, aliases=("test",)):
     return [sys.executable, LAUNCHER, *flag, *args]
 
 
+def _env(mode):
+    return dict(os.environ, K9TF_PYTHON=sys.executable,
+                K9TF_BACKEND="" if mode == "jpype" else mode)
+
+
 def run(mode, args, timeout=600, cwd=ROOT):
     """Run clojure.main ``args`` in ``mode`` from ``cwd``; return the completed process."""
-    env = dict(os.environ, K9TF_PYTHON=sys.executable,
-               K9TF_BACKEND="" if mode == "jpype" else mode)
-    return subprocess.run(command(mode, args), capture_output=True, text=True, env=env,
+    return subprocess.run(command(mode, args), capture_output=True, text=True, env=_env(mode),
                           timeout=timeout, cwd=cwd)
+
+
+def start(mode, args, cwd=ROOT):
+    """Start clojure.main ``args`` in ``mode`` from ``cwd``; return the process.
+
+    Its stdout and stderr come merged, as text lines, on ``stdout``.
+    """
+    return subprocess.Popen(command(mode, args), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=_env(mode), cwd=cwd)

@@ -12,7 +12,8 @@ still inside a proxy when the JVM halts keeps the GIL while the C ``atexit``
 handlers wait for it. So before JPype's hook goes on, ours closes the backend
 (calls are refused from then on) and waits for the calls in Python to end.
 When Clojure returns instead of calling ``System/exit``, the JVM is shut down
-(waiting, like ``java``, for its non-daemon threads) before Python finalises.
+(waiting, like ``java``, for its non-daemon threads) before Python finalises;
+SIGTERM exits the JVM with status 143, as ``java`` does.
 """
 
 import os
@@ -89,6 +90,7 @@ def _start_jvm(aliases):
         clojure.read(":call"), BridgeCall(), clojure.read(":interrupt"), InterruptCalls())
     backend = clojure.var("k9tf.python", "set-backend!").invoke(clojure.read(":jpype"), options)
     _add_exit_hook(jpype, clojure, backend)
+    clojure.var("k9tf.bridge.jpype", "exit-on-sigterm!").invoke()
     return jpype, clojure
 
 

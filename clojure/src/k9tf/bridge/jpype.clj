@@ -9,7 +9,8 @@
   process, so the host's exit hook closes the gate and waits for the calls in
   Python to end before JPype does."
   (:require [k9tf.bridge.protocol :as p])
-  (:import (java.util.concurrent TimeUnit)
+  (:import (sun.misc Signal SignalHandler)
+           (java.util.concurrent TimeUnit)
            (java.util.concurrent.atomic AtomicBoolean)
            (java.util.concurrent.locks ReadWriteLock ReentrantReadWriteLock)
            (java.util.function Function)))
@@ -54,6 +55,14 @@
             (neg? (- deadline (System/nanoTime))) false
             :else (do (.run interrupt)
                       (or (.tryLock write-lock 100 TimeUnit/MILLISECONDS) (recur)))))))
+
+(defn exit-on-sigterm!
+  "Makes SIGTERM exit the JVM with status 143 through its shutdown hooks, as
+  `java` does. (The handler JPype installs instead forwards the signal to
+  Python from a thread that has no Python thread state, and can crash.)"
+  []
+  (Signal/handle (Signal. "TERM") (reify SignalHandler (handle [_ _] (System/exit 143))))
+  nil)
 
 (defn jpype-backend
   "Returns a JPype backend. Options (the Python host passes both):
