@@ -32,9 +32,22 @@ def command(mode, args, aliases=("test",)):
     return [sys.executable, LAUNCHER, *flag, *args]
 
 
-def run(mode, args, timeout=900, env=None):
-    """Run clojure.main ``args`` in ``mode`` (with ``env`` added); return the completed process."""
-    env = dict(os.environ, K9TF_PYTHON=sys.executable,
-               K9TF_BACKEND="" if mode == "jpype" else mode, **(env or {}))
-    return subprocess.run(command(mode, args), capture_output=True, text=True, env=env,
-                          timeout=timeout, cwd=ROOT)
+def _env(mode, env=None):
+    return dict(os.environ, K9TF_PYTHON=sys.executable,
+                K9TF_BACKEND="" if mode == "jpype" else mode, **(env or {}))
+
+
+def run(mode, args, timeout=900, cwd=ROOT, env=None):
+    """Run clojure.main ``args`` in ``mode`` from ``cwd`` (with ``env`` added); return the
+    completed process."""
+    return subprocess.run(command(mode, args), capture_output=True, text=True,
+                          env=_env(mode, env), timeout=timeout, cwd=cwd)
+
+
+def start(mode, args, cwd=ROOT):
+    """Start clojure.main ``args`` in ``mode`` from ``cwd``; return the process.
+
+    Its stdout and stderr come merged, as text lines, on ``stdout``.
+    """
+    return subprocess.Popen(command(mode, args), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=_env(mode), cwd=cwd)

@@ -1,10 +1,15 @@
-"""Leaving the JVM while a call trains: it interrupts the call instead of hanging."""
+"""Leaving the JVM while calls run: they are interrupted, nothing hangs or crashes."""
 
+import os
+import re
+import signal
+import tempfile
+import threading
 import time
 
 import pytest
 
-from jvm import run
+from jvm import MODES, run, start
 
 EXIT_WHILE_TRAINING = """
 (require '[k9tf.core :as k9])
@@ -15,6 +20,31 @@ EXIT_WHILE_TRAINING = """
 (System/exit 0)
 """
 
+EXIT_WHILE_CALLING = """
+(require '[k9tf.core :as k9])
+(def net (k9/construct-network 2 3 2 {:seed 1}))
+(def called (java.util.concurrent.CountDownLatch. CALLS))
+(dotimes [_ 8]
+  (future (loop [] (k9/ff [1 0] net) (.countDown called) (recur))))
+(.await called)
+"""
+
+EXIT_AFTER_CALLS = EXIT_WHILE_CALLING + """
+(println "EXITING")
+(System/exit 3)
+"""
+
+WAIT_AFTER_CALLS = EXIT_WHILE_CALLING + """
+(println "READY")
+@(promise)
+"""
+
+CRASH = """
+(let [field (.getDeclaredField sun.misc.Unsafe "theUnsafe")]
+  (.setAccessible field true)
+  (.putAddress ^sun.misc.Unsafe (.get field nil) 0 0))
+"""
+
 
 @pytest.mark.parametrize("mode", ["jna", "jpype"])
 def test_exit_during_training_is_prompt(mode):
@@ -23,3 +53,53 @@ def test_exit_during_training_is_prompt(mode):
     assert "EXITING" in done.stdout, done.stderr[-2000:]
     assert done.returncode == 0
     assert time.monotonic() - started < 45  # the JVM used to wait 60 s for the call
+
+
+@pytest.mark.parametrize("calls", [8, 0], ids=["after-first-calls", "during-first-calls"])
+@pytest.mark.parametrize("mode", [m for m in MODES if m != "libpython-clj"])
+def test_exit_while_threads_call_python(mode, calls, tmp_path):
+    # JPype used to abort here ("Fatal error in exception handling", hs_err_pid*.log
+    # in the cwd) or deadlock, when a thread entered or left Python as the JVM exited;
+    # during the first calls (8 threads importing TensorFlow) exit's interrupts used
+    # to leave the threads stuck in importlib's locks.
+    code = EXIT_AFTER_CALLS.replace("CALLS", str(calls))
+    done = run(mode, ["-e", code], timeout=180, cwd=tmp_path)
+    assert "EXITING" in done.stdout, done.stderr[-2000:]
+    assert done.returncode == 3, (done.stdout[-2000:], done.stderr[-2000:])
+    assert "Fatal error" not in done.stdout + done.stderr
+    assert list(tmp_path.iterdir()) == []  # no hs_err_pid*.log, nothing else left behind
+
+
+def test_jvm_crash_report_goes_to_the_temp_dir(tmp_path):
+    done = run("jpype", ["-e", CRASH], timeout=120, cwd=tmp_path)
+    report = re.search(r"saved as:\n# (\S+)", done.stdout + done.stderr)
+    assert report, done.stdout[-2000:]
+    assert os.path.dirname(report[1]) == tempfile.gettempdir()
+    os.remove(report[1])
+    assert done.returncode == -6  # SIGABRT
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("mode", [m for m in MODES if m != "libpython-clj"])
+def test_sigterm_while_threads_call_python_exits_like_java(mode, tmp_path):
+    # In the JPype host, JPype's own SIGTERM handler could crash the process.
+    process = start(mode, ["-e", WAIT_AFTER_CALLS.replace("CALLS", "8")], cwd=tmp_path)
+    lines, ready = [], threading.Event()
+
+    def read():
+        for line in process.stdout:
+            lines.append(line)
+            if line.strip() == "READY":
+                ready.set()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        assert ready.wait(180), "".join(lines)[-2000:]
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(120) == 128 + signal.SIGTERM, "".join(lines)[-2000:]
+    finally:
+        process.kill()
+    reader.join(60)
+    assert "Fatal error" not in "".join(lines)
+    assert list(tmp_path.iterdir()) == []

@@ -61,7 +61,7 @@
   "Returns started backend `b` if its Python core's version is `version`,
   else throws ex-info naming both."
   [b]
-  (let [reply (codec/unpack (p/-call b (codec/pack {:fn "version" :args [] :kwargs {}}))
+  (let [reply (codec/unpack (p/-call b (codec/pack {:fn "hello" :args [] :kwargs {}}))
                             :key-fn keyword)
         python-version (:ok reply)]
     (when-not (= version python-version)

@@ -13,7 +13,7 @@
 (def test-namespaces
   "The test namespaces, in the order they run."
   '[k9tf.codec-test k9tf.core-test k9tf.bad-input-test k9tf.export-test k9tf.python-test
-    k9tf.parity-test k9tf.sweep-test])
+    k9tf.jpype-test k9tf.parity-test k9tf.sweep-test])
 
 (defn- reflection-warnings
   "Loads the sources and returns the reflection warnings they print."

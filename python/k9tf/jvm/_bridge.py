@@ -26,6 +26,7 @@ from .._train import train, train_data, train_epochs
 from .._version import __version__
 from ._codec import pack, unpack
 from ._interrupt import interrupt, interruptible
+from ._warm_up import warm_up
 
 
 def sample_logic(f, samples=10000, seed=None):
@@ -34,8 +35,13 @@ def sample_logic(f, samples=10000, seed=None):
     return {"inputs": inputs, "labels": labels}
 
 
-def version():
-    """Return the k9tf version of this Python core, which the JVM side checks at start."""
+def hello():
+    """Greet a starting JVM side: return this core's version and start loading TensorFlow.
+
+    The JVM side refuses a core of another version; TensorFlow's import runs
+    in the background meanwhile (see :mod:`k9tf.jvm._warm_up`).
+    """
+    warm_up()
     return __version__
 
 
@@ -72,10 +78,15 @@ FUNCTIONS = {
     "sample_logic": sample_logic,
     "sweep": sweep,
     "interrupt": interrupt,
-    "version": version,
+    "hello": hello,
     "python_info": python_info,
 }
 """The functions a bridge request may name."""
+
+_IMPORTS = dict.fromkeys([
+    "ff", "train", "train_data", "train_epochs", "export", "sweep"], ["k9tf._graph"])
+"""The modules (TensorFlow's) a function's first call imports: imported before it is
+interruptible (see :func:`interruptible`)."""
 
 
 def _parse(frame):
@@ -126,7 +137,7 @@ def call(frame):
     try:
         request = _parse(frame)
         name = request["fn"]
-        with interruptible(request.get("id")):
+        with interruptible(request.get("id"), _IMPORTS.get(name, ())):
             result = FUNCTIONS[name](*request["args"], **request["kwargs"])
         return pack({"ok": result})
     except (Exception, KeyboardInterrupt) as error:  # every failure is data for the JVM

@@ -3,13 +3,61 @@
 The Clojure side's ``:jpype`` backend receives a Python object implementing
 ``java.util.function.Function`` that maps a request frame (a Java byte array)
 to :func:`k9tf.jvm.call`'s reply frame, handed back as a direct ByteBuffer
-over Python's memory; JPype takes the GIL for each call.
+over Python's memory (JPype takes the GIL for each call), and a ``Runnable``
+that interrupts every running call.
+
+Leaving the JVM safely: at JVM exit JPype's own shutdown hook marks the JVM as
+stopped, and a thread that then enters a Python proxy, or leaves one with an
+exception, aborts the process ("Fatal error in exception handling"); a thread
+still inside a proxy when the JVM halts keeps the GIL while the C ``atexit``
+handlers wait for it. So before JPype's hook goes on, ours closes the backend
+(calls are refused from then on) and waits for the calls in Python to end.
+When Clojure returns instead of calling ``System/exit``, the JVM is shut down
+(waiting, like ``java``, for its non-daemon threads) before Python finalises;
+SIGTERM exits the JVM with status 143, as ``java`` does.
 """
 
 import os
+import sys
+import tempfile
 import threading
 
 from . import _bridge, _classpath
+from ._interrupt import interrupt
+from ._warm_up import warm_up
+
+EXIT_GRACE_MS = 30_000
+"""How long JVM exit waits for interrupted calls to leave Python before the process ends."""
+
+
+def _error_file_option(jvm_opts):
+    """Return the JVM option that keeps crash reports out of the caller's cwd, if none is set."""
+    given = " ".join([*jvm_opts, os.environ.get("JAVA_TOOL_OPTIONS", "")])
+    if "-XX:ErrorFile=" in given:
+        return []
+    return ["-XX:ErrorFile=" + os.path.join(tempfile.gettempdir(), "k9tf-hs_err_pid%p.log")]
+
+
+def _add_exit_hook(jpype, clojure, backend):
+    close = clojure.var("k9tf.bridge.jpype", "close!")
+
+    @jpype.JImplements("java.lang.Runnable")
+    class ExitHook:
+        @jpype.JOverride
+        def run(self):
+            closed = close.invoke(backend, EXIT_GRACE_MS)
+            sys.stdout.flush()
+            sys.stderr.flush()
+            if not closed:  # the JVM would halt with a thread still in Python
+                print(f"k9tf: calls into Python still run {EXIT_GRACE_MS // 1000} s after the "
+                      "JVM began to exit; ending the process with status 1.", file=sys.stderr,
+                      flush=True)
+                os._exit(1)
+
+    # JPype runs the hooks registered with its context, and waits for them,
+    # before it disables proxies (org.jpype.JPypeContext.shutdown).
+    jpype.JClass("org.jpype.JPypeContext").getInstance().addShutdownHook(
+        jpype.JClass("java.lang.Thread")(ExitHook(), "k9tf-jpype-exit"))
 
 
 def _start_jvm(aliases):
@@ -19,8 +67,8 @@ def _start_jvm(aliases):
     if missing:
         raise RuntimeError(f"no jar for {', '.join(missing)}; put it on K9TF_EXTRA_CLASSPATH.")
     # interrupt=False: Ctrl-C reaches Python instead of killing the JVM.
-    jpype.startJVM(*jvm_opts, classpath=path.split(os.pathsep), convertStrings=True,
-                   interrupt=False)
+    jpype.startJVM(*jvm_opts, *_error_file_option(jvm_opts), classpath=path.split(os.pathsep),
+                   convertStrings=True, interrupt=False)
 
     import jpype.nio  # noqa: PLC0415
 
@@ -34,15 +82,29 @@ def _start_jvm(aliases):
             replies.last = bytearray(_bridge.call(memoryview(frame)))
             return jpype.nio.convertToDirectBuffer(replies.last)
 
+    @jpype.JImplements("java.lang.Runnable")
+    class InterruptCalls:
+        @jpype.JOverride
+        def run(self):
+            interrupt()
+
     clojure = jpype.JClass("clojure.java.api.Clojure")
     clojure.var("clojure.core", "require").invoke(clojure.read("k9tf.python"))
-    options = clojure.var("clojure.core", "hash-map").invoke(clojure.read(":call"), BridgeCall())
-    clojure.var("k9tf.python", "set-backend!").invoke(clojure.read(":jpype"), options)
+    options = clojure.var("clojure.core", "hash-map").invoke(
+        clojure.read(":call"), BridgeCall(), clojure.read(":interrupt"), InterruptCalls())
+    backend = clojure.var("k9tf.python", "set-backend!").invoke(clojure.read(":jpype"), options)
+    _add_exit_hook(jpype, clojure, backend)
+    clojure.var("k9tf.bridge.jpype", "exit-on-sigterm!").invoke()
     return jpype, clojure
 
 
 def run_clojure(args, aliases=()):
     """Run ``clojure.main`` with ``args`` in a JVM hosted here; return its exit status.
+
+    Call it from the main thread, once per process. A Clojure ``System/exit``
+    ends the process with its status, after the calls into Python have been
+    interrupted and have returned (see the module docstring). A JVM crash
+    report goes to the temporary directory, not the current one.
 
     Parameters
     ----------
@@ -54,8 +116,9 @@ def run_clojure(args, aliases=()):
     Returns
     -------
     int
-        0, or the status a Clojure ``System/exit`` asked for.
+        0, or 1 when clojure.main throws; ``System/exit`` does not return.
     """
+    warm_up()  # TensorFlow loads while the JVM starts and Clojure compiles
     jpype, clojure = _start_jvm(aliases)
     try:
         jpype.JClass("clojure.main").main(jpype.JArray(jpype.JString)(list(args)))
@@ -65,3 +128,4 @@ def run_clojure(args, aliases=()):
         return 1
     finally:
         clojure.var("clojure.core", "shutdown-agents").invoke()
+        jpype.shutdownJVM()

@@ -2,14 +2,18 @@
 
 A call made with an id records the thread running it; ``interrupt(id)`` raises
 ``KeyboardInterrupt`` in that thread, which the training loop meets between
-two of its chunks (a few tenths of a second apart).
+two of its chunks (a few tenths of a second apart). While the call imports
+the modules it needs, an interrupt is only recorded, and raised once they are
+imported: an asynchronous exception inside an import, or in a thread waiting
+for another thread's import, leaves importlib's module locks held for good.
 """
 
 import ctypes
+import importlib
 import threading
 from contextlib import contextmanager
 
-_active = {}
+_active = {}  # call id -> {"ident": thread, "importing": bool, "interrupted": bool}
 _lock = threading.Lock()
 
 
@@ -19,15 +23,37 @@ def _set_async_exc(ident, exception):
 
 
 @contextmanager
-def interruptible(call_id):
-    """Make the enclosed code cancellable by ``interrupt(call_id)`` (no-op for None)."""
+def interruptible(call_id, imports=()):
+    """Make the enclosed code cancellable by ``interrupt(call_id)`` (no-op for None).
+
+    Parameters
+    ----------
+    call_id : str or int or None
+        The id :func:`interrupt` names the call by.
+    imports : sequence of str
+        Modules imported first; an interrupt meanwhile is raised after them.
+
+    Raises
+    ------
+    KeyboardInterrupt
+        When the call was interrupted while it imported ``imports``.
+    """
     if call_id is None:
+        for name in imports:
+            importlib.import_module(name)
         yield
         return
     ident = threading.get_ident()
+    state = {"ident": ident, "importing": True, "interrupted": False}
     with _lock:
-        _active[call_id] = ident
+        _active[call_id] = state
     try:
+        for name in imports:
+            importlib.import_module(name)
+        with _lock:
+            state["importing"] = False
+        if state["interrupted"]:
+            raise KeyboardInterrupt
         yield
     finally:
         with _lock:
@@ -49,8 +75,11 @@ def interrupt(call_id=None):
         Whether such a call was running.
     """
     with _lock:
-        idents = list(_active.values()) if call_id is None else [_active.get(call_id)]
-        idents = [ident for ident in idents if ident is not None]
-        for ident in idents:
-            _set_async_exc(ident, KeyboardInterrupt)
-    return bool(idents)
+        states = list(_active.values()) if call_id is None else [_active.get(call_id)]
+        states = [state for state in states if state is not None]
+        for state in states:
+            if state["importing"]:
+                state["interrupted"] = True
+            else:
+                _set_async_exc(state["ident"], KeyboardInterrupt)
+    return bool(states)
