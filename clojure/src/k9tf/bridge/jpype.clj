@@ -5,10 +5,11 @@
   ByteBuffer over Python's memory, read at once); JPype takes the GIL on each
   call, from any thread.
 
-  Calls pass a gate that `close!` shuts when the JVM exits: JPype disables its
-  proxies at exit, and a thread entering or still inside one then aborts the
-  process, so the host's exit hook closes the gate and waits for the calls in
-  Python to end before JPype does."
+  Calls pass a gate that `close!` shuts when the JVM exits: once JPype has
+  marked the JVM stopped, a thread entering a proxy (or leaving one with an
+  exception) aborts the process, and one still inside when the JVM halts holds
+  the GIL that exit needs. So the host's exit hook closes the gate and waits
+  for the calls in Python to end before JPype goes on."
   (:require [k9tf.bridge.protocol :as p])
   (:import (sun.misc Signal SignalHandler)
            (java.util.concurrent TimeUnit)
