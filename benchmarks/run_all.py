@@ -20,8 +20,8 @@ import time
 
 from _common import HERE, ROOT, render
 
-BENCHMARKS = ["train_speed", "warm_cold", "convergence", "scale", "bridge_overhead",
-              "sweep_speed"]
+BENCHMARKS = ["train_speed", "warm_cold", "cold_start", "convergence", "scale",
+              "bridge_overhead", "sweep_speed"]
 PACKAGES = ["tensorflow-cpu", "keras", "numpy", "scikit-learn", "matplotlib", "jpype1", "dask",
             "distributed", "k9tf"]
 
