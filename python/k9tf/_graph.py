@@ -25,9 +25,8 @@ import threading
 from contextlib import contextmanager
 
 import numpy as np
-from tensorflow.core.protobuf import config_pb2
 
-from ._tf import tf, tf1
+from ._tf import config_pb2, tf, tf1
 
 MAX_MODELS = 16
 """Architectures whose graph and session are kept (about 5 MB each)."""

@@ -89,5 +89,6 @@ def _configure():
 _configure()
 
 import tensorflow as tf  # noqa: E402
+from tensorflow.core.protobuf import config_pb2  # noqa: E402, F401 - callables' options
 
 tf1 = tf.compat.v1
