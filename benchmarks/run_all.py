@@ -20,7 +20,8 @@ import time
 
 from _common import HERE, ROOT, render
 
-BENCHMARKS = ["train_speed", "warm_cold", "convergence", "scale", "bridge_overhead"]
+BENCHMARKS = ["train_speed", "speed_targets", "warm_cold", "convergence", "scale",
+              "bridge_overhead"]
 PACKAGES = ["tensorflow-cpu", "keras", "numpy", "scikit-learn", "matplotlib", "jpype1", "k9tf"]
 
 
