@@ -75,7 +75,7 @@ def ff(input, network):
     matrix, single = check_inputs(input, spec["sizes"][0], spec["dtype"])
     with model_for(spec) as (model, session):
         outputs = model.forward(session, packed, matrix)
-    if not np.all(np.isfinite(outputs)):
+    if not np.isfinite(outputs).all():
         raise ValueError("ff overflowed: the network's outputs are not finite for this input.")
     if single:
         return outputs[0].tolist()

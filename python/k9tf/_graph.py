@@ -233,16 +233,17 @@ class Model:
     def run(self, session, fetches, feeds, values, shape):
         """Run ``fetches`` with ``feeds`` set to ``values`` in ``session``; return the results.
 
-        ``shape`` names the compiled shape this run needs; a session that has
-        compiled :data:`MAX_SHAPES` of them is replaced for later calls.
+        ``shape`` is a tuple naming the function (its first item) and the
+        compiled shape this run needs; a session that has compiled
+        :data:`MAX_SHAPES` shapes is replaced for later calls.
         """
-        key = (tuple(f.name for f in fetches), tuple(f.name for f in feeds))
         with self._lock:
-            run = session.callables.get(key)
+            run = session.callables.get(shape[0])
             if run is None:
-                options = config_pb2.CallableOptions(feed=list(key[1]), fetch=list(key[0]))
-                run = session.callables[key] = session.session._make_callable_from_options(
-                    options)
+                options = config_pb2.CallableOptions(feed=[f.name for f in feeds],
+                                                     fetch=[f.name for f in fetches])
+                run = session.callables[shape[0]] = (
+                    session.session._make_callable_from_options(options))
             if shape not in session.shapes:
                 session.shapes.add(shape)
                 if len(session.shapes) > MAX_SHAPES and session is self._current:
@@ -252,6 +253,9 @@ class Model:
 
     def forward(self, session, packed, inputs):
         """Return the network's outputs for ``inputs`` (a 2-D array of this model's dtype)."""
+        if len(inputs) in ROW_BUCKETS:
+            return self.run(session, [self.outputs], [self.packed, self.inputs],
+                            [packed, inputs], ("forward", len(inputs)))[0]
         out = np.empty((len(inputs), self.sizes[-1]), inputs.dtype)
         for start, stop, bucket in _chunks(len(inputs)):
             out[start:stop] = self.run(
@@ -305,7 +309,7 @@ class _TrainLoop:
 
     def __init__(self, model, batch_size, shuffle):
         dtype, sizes = model.dtype, model.sizes
-        self.model, self.key = model, ("loop", batch_size, shuffle)
+        self.model, self.key = model, (("loop", batch_size, shuffle),)
         self.mask = tf1.placeholder(dtype, [None], name="mask")
         self.learning_rate = tf1.placeholder(dtype, [], name="learning_rate")
         self.start = tf1.placeholder(tf.int64, [], name="start")

@@ -100,7 +100,7 @@ class _Run:
 
     def check_finite(self, step):
         """Raise if the weights left the finite numbers (the learning rate is too high)."""
-        if not np.all(np.isfinite(self.packed)):
+        if not np.isfinite(self.packed).all():
             raise ValueError(f"training diverged: weights became NaN or Inf by step {step}; "
                              f"use a smaller learning_rate than {self.learning_rate!r}.")
 
