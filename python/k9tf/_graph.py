@@ -72,15 +72,21 @@ def _chain(h, w, b):
     return z[:, :n_out]
 
 
-@tf.custom_gradient
+@tf.RegisterGradient("K9tfDense")
+def _dense_gradient(op, dz, *_):
+    h, w = op.inputs[1], op.inputs[2]
+    return [None, tf.matmul(dz, w, transpose_b=True), tf.matmul(h, dz, transpose_a=True),
+            tf.reduce_sum(dz, 0)]
+
+
 def _dense(h, w, b):
-    """Return :func:`_chain`'s ``h @ w + b``, differentiated with matrix products."""
+    """Return :func:`_chain`'s ``h @ w + b``, differentiated with matrix products.
 
-    def grad(dz):
-        return (tf.matmul(dz, w, transpose_b=True), tf.matmul(h, dz, transpose_a=True),
-                tf.reduce_sum(dz, 0))
-
-    return _chain(h, w, b), grad
+    The gradient is registered once for the module (``tf.custom_gradient``
+    would register a new one, holding the graph, for every layer built).
+    """
+    with tf1.get_default_graph().gradient_override_map({"IdentityN": "K9tfDense"}):
+        return tf.identity_n([_chain(h, w, b), h, w, b])[0]
 
 
 def _matmul(h, w, b):
