@@ -219,10 +219,13 @@ class Model:
     def retire(self):
         """Close the current session once unused; the next call gets a fresh one."""
         with self._lock:
-            old, self._current = self._current, _Session(self.graph)
-            old.retired = True
-            if old.users == 0:
-                old.session.close()
+            self._replace_session()
+
+    def _replace_session(self):
+        old, self._current = self._current, _Session(self.graph)
+        old.retired = True
+        if old.users == 0:
+            old.session.close()
 
     def in_use(self):
         """Return whether a call is using the model."""
@@ -253,8 +256,7 @@ class Model:
             if shape not in session.shapes:
                 session.shapes.add(shape)
                 if len(session.shapes) > MAX_SHAPES and session is self._current:
-                    self._current = _Session(self.graph)
-                    session.retired = True  # closed by release() when its calls end
+                    self._replace_session()  # closed by release() when its calls end
         return run(*values)
 
     def forward(self, session, packed, inputs):
