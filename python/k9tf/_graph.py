@@ -187,19 +187,36 @@ class Model:
             self.packed = tf1.placeholder(self.dtype, [n_params], name="params")
             self.inputs = tf1.placeholder(self.dtype, [None, sizes[0]], name="inputs")
             self.targets = tf1.placeholder(self.dtype, [None, sizes[-1]], name="targets")
-
-            @tf.function(jit_compile=True, autograph=False)
-            def forward(packed, inputs):
-                return _forward(_unpack(packed, sizes), inputs, activation, output)[1]
-
-            @tf.function(jit_compile=True, autograph=False)
-            def evaluate(packed, inputs, targets):
-                z, y = _forward(_unpack(packed, sizes), inputs, activation, output)
-                return _sample_losses(z, y, targets, loss), _correct(y, targets)
-
-            self.outputs = forward(self.packed, self.inputs)
-            self.losses, self.correct = evaluate(self.packed, self.inputs, self.targets)
+        self._outputs = self._scores = None  # the forward pass and evaluation, built on first use
         self._current = _Session(self.graph)
+
+    def _forward_ops(self):
+        with self._lock:
+            if self._outputs is None:
+                sizes, activation, output = self.sizes, self.activation, self.output
+
+                @tf.function(jit_compile=True, autograph=False)
+                def forward(packed, inputs):
+                    return _forward(_unpack(packed, sizes), inputs, activation, output)[1]
+
+                with self.graph.as_default():
+                    self._outputs = forward(self.packed, self.inputs)
+            return self._outputs
+
+    def _evaluate_ops(self):
+        with self._lock:
+            if self._scores is None:
+                sizes, activation, output, loss = (self.sizes, self.activation, self.output,
+                                                   self.loss)
+
+                @tf.function(jit_compile=True, autograph=False)
+                def evaluate(packed, inputs, targets):
+                    z, y = _forward(_unpack(packed, sizes), inputs, activation, output)
+                    return _sample_losses(z, y, targets, loss), _correct(y, targets)
+
+                with self.graph.as_default():
+                    self._scores = list(evaluate(self.packed, self.inputs, self.targets))
+            return self._scores
 
     # Sessions: a call holds one from start to end; a retired one closes when its last call ends.
 
@@ -261,23 +278,25 @@ class Model:
 
     def forward(self, session, packed, inputs):
         """Return the network's outputs for ``inputs`` (a 2-D array of this model's dtype)."""
+        outputs = self._forward_ops()
         if len(inputs) in ROW_BUCKETS:
-            return self.run(session, [self.outputs], [self.packed, self.inputs],
+            return self.run(session, [outputs], [self.packed, self.inputs],
                             [packed, inputs], ("forward", len(inputs)))[0]
         out = np.empty((len(inputs), self.sizes[-1]), inputs.dtype)
         for start, stop, bucket in _chunks(len(inputs)):
             out[start:stop] = self.run(
-                session, [self.outputs], [self.packed, self.inputs],
+                session, [outputs], [self.packed, self.inputs],
                 [packed, _padded(inputs[start:stop], bucket)], ("forward", bucket),
             )[0][:stop - start]
         return out
 
     def evaluate(self, session, packed, inputs, targets):
         """Return ``(mean loss, accuracy)`` of the network on ``inputs`` and ``targets``."""
+        scores = self._evaluate_ops()
         losses, correct = 0.0, 0.0
         for start, stop, bucket in _chunks(len(inputs)):
             loss, right = self.run(
-                session, [self.losses, self.correct], [self.packed, self.inputs, self.targets],
+                session, scores, [self.packed, self.inputs, self.targets],
                 [packed, _padded(inputs[start:stop], bucket),
                  _padded(targets[start:stop], bucket)], ("evaluate", bucket))
             losses += float(np.sum(loss[:stop - start], dtype=np.float64))
@@ -432,7 +451,8 @@ def model_for(spec):
 
     The model and session stay open until the ``with`` block ends, whatever
     other threads do; the least recently used idle models beyond
-    :data:`MAX_MODELS` are closed.
+    :data:`MAX_MODELS` are closed as calls begin and end (so while more than
+    that many are in use at once, more are kept).
     """
     key = (tuple(spec["sizes"]), spec["activation"], spec["output"], spec["loss"],
            spec["bias"], spec["dtype"])
@@ -442,10 +462,17 @@ def model_for(spec):
             model = _models[key] = Model(list(key[0]), *key[1:])
         _models.move_to_end(key)
         session = model.acquire()
-        idle = [k for k, m in _models.items() if not m.in_use()]  # oldest first
-        for old in idle[:max(0, len(_models) - MAX_MODELS)]:
-            _models.pop(old).close()
+        _evict()
     try:
         yield model, session
     finally:
         model.release(session)
+        with _models_lock:
+            _evict()
+
+
+def _evict():
+    """Close the least recently used idle models beyond :data:`MAX_MODELS` (lock held)."""
+    idle = [k for k, m in _models.items() if not m.in_use()]  # oldest first
+    for old in idle[:max(0, len(_models) - MAX_MODELS)]:
+        _models.pop(old).close()
