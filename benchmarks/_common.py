@@ -10,6 +10,7 @@ import argparse
 import json
 import math
 import os
+import statistics
 import sys
 import time
 
@@ -57,6 +58,62 @@ def best_of(fn, reps=3, setup=None, long_seconds=math.inf):
         if times[-1] > long_seconds:
             break
     return min(times), len(times), value
+
+
+def interleaved(contenders, rounds=3, long_seconds=math.inf):
+    """Time contenders round-robin (A B C A B C ...) and return each one's best and median.
+
+    On a shared machine the load drifts over minutes; timing each contender in
+    turn, round after round, exposes them all to the same drift instead of
+    giving one the quiet minute and another the busy one. Warm-up is the
+    caller's job.
+
+    Parameters
+    ----------
+    contenders : dict
+        Name -> ``fn`` or ``(fn, setup)``; ``fn()`` is the work to time and
+        ``setup()`` (untimed) runs before each timing, e.g. to reset weights.
+    rounds : int, default=3
+        Rounds; each contender is timed once per round.
+    long_seconds : float, default=inf
+        A contender whose run takes longer than this is not timed again.
+
+    Returns
+    -------
+    times : dict
+        Name -> ``{"best": s, "median": s, "runs": n}``.
+    values : dict
+        Name -> what the contender's last run returned.
+    """
+    runs = {name: [] for name in contenders}
+    values = {}
+    for _ in range(rounds):
+        for name, entry in contenders.items():
+            fn, setup = entry if isinstance(entry, tuple) else (entry, None)
+            if runs[name] and runs[name][-1] > long_seconds:
+                continue
+            if setup is not None:
+                setup()
+            began = time.perf_counter()
+            values[name] = fn()
+            runs[name].append(time.perf_counter() - began)
+    times = {name: {"best": min(t), "median": statistics.median(t), "runs": len(t)}
+             for name, t in runs.items()}
+    return times, values
+
+
+def load_average():
+    """Return the 1-minute load average (how busy the machine is), or None where unknown.
+
+    Returns
+    -------
+    float or None
+        Runnable processes averaged over the last minute.
+    """
+    try:
+        return round(os.getloadavg()[0], 2)
+    except OSError:
+        return None
 
 
 def per_call(fn, calls):
@@ -229,6 +286,9 @@ def render(res):
     parts = [f"_{res['question']}_", "", res["markdown"]]
     if res["notes"]:
         parts += [""] + [f"- {note}" for note in res["notes"]]
+    if res.get("load") is not None:
+        before, after = res["load"]
+        parts += ["", f"1-minute load average (2 cores): {before} before, {after} after."]
     if res.get("seconds") is not None:
         parts += ["", f"(benchmark took {res['seconds']:.0f} s)"]
     return "\n".join(parts)
@@ -254,9 +314,10 @@ def main(run, argv=None):
     parser.add_argument("--quick", action="store_true", help="small sizes: a fast smoke run")
     parser.add_argument("--json", metavar="PATH", help="also write the result as JSON here")
     args = parser.parse_args(argv)
-    began = time.perf_counter()
+    began, load = time.perf_counter(), load_average()
     res = run(quick=args.quick)
     res["seconds"] = time.perf_counter() - began
+    res["load"] = [load, load_average()]
     res["quick"] = args.quick
     print(f"\n## {res['title']}\n\n{render(res)}\n", flush=True)
     if args.json:

@@ -3,7 +3,8 @@
 Each benchmark runs in its own Python process (so that one's caches, threads and
 memory do not colour the next one's times) with ``--json``; this script then
 writes ``RESULTS.md`` - the machine, date and library versions, then every
-benchmark's table - and ``train_speed.png``, a bar chart of the training times.
+benchmark's table, then ``NOTES.md`` (measurements too long for a run, each
+with the command that made it) - and ``train_speed.png``, a bar chart of the training times.
 ``--quick`` passes through to every benchmark and writes the files to a
 temporary directory instead, leaving the real results alone.
 """
@@ -20,7 +21,7 @@ import time
 
 from _common import HERE, ROOT, render
 
-BENCHMARKS = ["train_speed", "warm_cold", "cold_start", "convergence", "scale",
+BENCHMARKS = ["train_speed", "speed_targets", "warm_cold", "cold_start", "convergence", "scale",
               "bridge_overhead", "sweep_speed"]
 PACKAGES = ["tensorflow-cpu", "keras", "numpy", "scikit-learn", "matplotlib", "jpype1", "dask",
             "distributed", "k9tf"]
@@ -171,6 +172,10 @@ def main(argv=None):
             lines += ["![training time per contender](train_speed.png)", ""]
         if res["name"] == "scale":
             lines += ["![time against N](scale.png)", ""]
+    notes_path = os.path.join(HERE, "NOTES.md")
+    if os.path.exists(notes_path):  # measurements too long for a run, kept by hand
+        with open(notes_path) as f:
+            lines += [f.read()]
     results_path = os.path.join(out_dir, "RESULTS.md")
     with open(results_path, "w") as f:
         f.write("\n".join(lines))

@@ -22,7 +22,8 @@ update per sample, lr 0.5 - k9tf against a faithful pure-numpy k9 loop, whose
 final weights must agree with k9tf's to ~1e-9.
 
 Every contender starts from the same k9tf network's weights (except sklearn,
-whose weights cannot be set before ``fit``). Times are the best of 3 warm runs.
+whose weights cannot be set before ``fit``). Contenders are timed round-robin,
+best and median of 3 warm runs.
 """
 
 import warnings
@@ -31,9 +32,9 @@ import numpy as np
 
 import k9tf
 from _common import (
-    best_of,
     fmt_ratio,
     fmt_seconds,
+    interleaved,
     main,
     markdown_table,
     max_abs_diff,
@@ -165,6 +166,16 @@ def numpy_k9_online(weights, x, t, learning_rate, epochs):
     return weights
 
 
+def _one_blas_thread(fn):
+    """Return ``fn()`` run with OpenBLAS limited to one thread (where threadpoolctl is)."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return fn()
+    with threadpool_limits(1, user_api="blas"):
+        return fn()
+
+
 def _sklearn_fit(hidden, x, labels, steps, learning_rate):
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
@@ -212,42 +223,44 @@ class _Keras:
 
 
 def _full_batch_cell(sizes, n, steps, reps):
-    """Time every contender on one full-batch cell; return the row."""
+    """Time every contender on one full-batch cell, round-robin; return the row."""
     x, y = k9tf.sample_logic_fn(k9tf.xor, n, seed=0)
     net = k9tf.construct_network(*sizes, seed=0)
     params = params_of(net)
     labels = y[:, 0].astype(np.int64)
+    hidden = tuple(sizes[1:-1])
     cell = f"{'-'.join(map(str, sizes))}, N={n // 1000}k, {steps} full-batch steps"
     progress(cell)
-    seconds, runs, diffs = {}, {}, {}
-
-    def timed(name, fn, setup=None):
-        seconds[name], runs[name], value = best_of(fn, reps, setup, LONG_SECONDS)
-        progress(f"  {name}: {seconds[name]:.3g} s (best of {runs[name]})")
-        return value
-
-    k9tf.train_epochs(1, net, (x, y), LEARNING_RATE, batch_size=None)  # compile for this shape
-    ref = params_of(timed("k9tf", lambda: k9tf.train_epochs(steps, net, (x, y), LEARNING_RATE,
-                                                            batch_size=None)))
-
-    numpy_full_batch(params, x, y, LEARNING_RATE, 2)
-    diffs["numpy"] = max_abs_diff(ref, timed(
-        "numpy", lambda: numpy_full_batch(params, x, y, LEARNING_RATE, steps)))
-
+    # Warm-up: compile k9tf's loop and the session graph, trace Keras, touch numpy's buffers.
+    k9tf.train_epochs(1, net, (x, y), LEARNING_RATE, batch_size=None)
     k9tf.train_epochs(2, net, (x, y), LEARNING_RATE, batch_size=None, loop="session")
-    diffs["session"] = max_abs_diff(ref, params_of(timed(
-        "session", lambda: k9tf.train_epochs(steps, net, (x, y), LEARNING_RATE,
-                                             batch_size=None, loop="session"))))
-
-    hidden = tuple(sizes[1:-1])
+    numpy_full_batch(params, x, y, LEARNING_RATE, 2)
     _sklearn_fit(hidden, x, labels, 2, LEARNING_RATE)
-    timed("sklearn", lambda: _sklearn_fit(hidden, x, labels, steps, LEARNING_RATE))
-
     keras_model = _Keras(net, x, y, LEARNING_RATE)
-    diffs["keras"] = max_abs_diff(ref, timed("keras", lambda: keras_model.fit(steps),
-                                             keras_model.reset))
+    times, values = interleaved({
+        "k9tf": lambda: k9tf.train_epochs(steps, net, (x, y), LEARNING_RATE, batch_size=None),
+        "numpy": lambda: numpy_full_batch(params, x, y, LEARNING_RATE, steps),
+        "numpy, 1 BLAS thread": lambda: _one_blas_thread(
+            lambda: numpy_full_batch(params, x, y, LEARNING_RATE, steps)),
+        "session": lambda: k9tf.train_epochs(steps, net, (x, y), LEARNING_RATE,
+                                             batch_size=None, loop="session"),
+        "sklearn": lambda: _sklearn_fit(hidden, x, labels, steps, LEARNING_RATE),
+        "keras": (lambda: keras_model.fit(steps), keras_model.reset),
+    }, reps, LONG_SECONDS)
+    for name, t in times.items():
+        progress(f"  {name}: best {t['best']:.3g} s, median {t['median']:.3g} s "
+                 f"({t['runs']} runs)")
+    one = times.pop("numpy, 1 BLAS thread")
+    if one["best"] < times["numpy"]["best"]:  # numpy's faster setting counts
+        times["numpy"] = one
+    ref = params_of(values["k9tf"])
+    diffs = {"numpy": max_abs_diff(ref, values["numpy"]),
+             "session": max_abs_diff(ref, params_of(values["session"])),
+             "keras": max_abs_diff(ref, values["keras"])}
     return {"cell": cell, "mode": "full-batch", "sizes": list(sizes), "n": n, "steps": steps,
-            "seconds": seconds, "runs": runs, "max_diff": diffs}
+            "seconds": {k: t["best"] for k, t in times.items()},
+            "median": {k: t["median"] for k, t in times.items()},
+            "runs": {k: t["runs"] for k, t in times.items()}, "max_diff": diffs}
 
 
 def _online_cell(epochs, session_epochs, reps):
@@ -260,28 +273,25 @@ def _online_cell(epochs, session_epochs, reps):
     weights = params_of(net)[0::2]
     cell = f"k9 2-3-2, {epochs} epochs x 1000 NAND samples, online"
     progress(cell)
-    seconds, runs, diffs = {}, {}, {}
-
     k9tf.train_epochs(1, net, samples, LEARNING_RATE)
-    seconds["k9tf"], runs["k9tf"], trained = best_of(
-        lambda: k9tf.train_epochs(epochs, net, samples, LEARNING_RATE), reps)
-    ref = params_of(trained)[0::2]
-
     numpy_k9_online(weights, x, t, LEARNING_RATE, 1)
-    seconds["numpy"], runs["numpy"], mine = best_of(
-        lambda: numpy_k9_online(weights, x, t, LEARNING_RATE, epochs), reps, None,
-        LONG_SECONDS)
-    diffs["numpy"] = max_abs_diff(ref, mine)
-
     k9tf.train_epochs(1, net, samples, LEARNING_RATE, loop="session")
-    part, runs["session"], _ = best_of(
-        lambda: k9tf.train_epochs(session_epochs, net, samples, LEARNING_RATE, loop="session"),
-        reps, None, LONG_SECONDS)
-    seconds["session"] = part * epochs / session_epochs
+    times, values = interleaved({
+        "k9tf": lambda: k9tf.train_epochs(epochs, net, samples, LEARNING_RATE),
+        "numpy": lambda: numpy_k9_online(weights, x, t, LEARNING_RATE, epochs),
+        "session": lambda: k9tf.train_epochs(session_epochs, net, samples, LEARNING_RATE,
+                                             loop="session"),
+    }, reps, LONG_SECONDS)
+    scale = {"session": epochs / session_epochs}
+    seconds = {k: tm["best"] * scale.get(k, 1) for k, tm in times.items()}
     for name in seconds:
-        progress(f"  {name}: {seconds[name]:.3g} s (best of {runs[name]})")
+        progress(f"  {name}: {seconds[name]:.3g} s (best of {times[name]['runs']})")
     return {"cell": cell, "mode": "online", "sizes": [2, 3, 2], "n": 1000, "steps":
-            epochs * 1000, "seconds": seconds, "runs": runs, "max_diff": diffs,
+            epochs * 1000, "seconds": seconds,
+            "median": {k: tm["median"] * scale.get(k, 1) for k, tm in times.items()},
+            "runs": {k: tm["runs"] for k, tm in times.items()},
+            "max_diff": {"numpy": max_abs_diff(params_of(values["k9tf"])[0::2],
+                                               values["numpy"])},
             "session_epochs": session_epochs, "epochs": epochs}
 
 
@@ -317,9 +327,9 @@ def run(quick=False):
             return "–"
         mark = "†" if row["runs"][name] < reps else ""
         mark += "*" if row["mode"] == "online" and name == "session" else ""
-        return fmt_seconds(row["seconds"][name]) + mark
+        return f"{fmt_seconds(row['seconds'][name])} / {fmt_seconds(row['median'][name])}{mark}"
 
-    columns = (["cell"] + [f"{name} (s)" for name in CONTENDERS]
+    columns = (["cell"] + [f"{name} (s, best / median)" for name in CONTENDERS]
                + [f"k9tf/{name} (target ≤{TARGETS[name]}x)" if TARGETS[name] else f"k9tf/{name}"
                   for name in CONTENDERS[1:]])
     body = [[row["cell"]] + [time_cell(row, name) for name in CONTENDERS]
@@ -331,10 +341,12 @@ def run(quick=False):
                           for name in ("numpy", "session", "keras")] for row in rows])
     online = rows[-1]
     notes = [
-        f"Times are the best of {reps} warm runs (time.perf_counter), all contenders starting "
-        "from the same k9tf network's weights (seed 0); † = timed once only, because one run "
-        f"took more than {LONG_SECONDS:.0f} s.",
-        "A ratio below 1 means k9tf is faster; ✓/✗ compare it with the target.",
+        f"Times are best / median of {reps} warm runs (time.perf_counter), the contenders of a "
+        "cell timed round-robin (k9tf, numpy, session, sklearn, Keras, k9tf, ...) so that they "
+        "share the machine's load; all start from the same k9tf network's weights (seed 0); "
+        f"† = fewer runs, because one took more than {LONG_SECONDS:.0f} s.",
+        "A ratio (of the best times) below 1 means k9tf is faster; ✓/✗ compare it with the "
+        "target.",
         "sklearn: MLPClassifier cannot take initial weights before fit, so it starts from its "
         "own random init (random_state=0); with two classes it also uses one logistic output "
         "unit (2-h-1) instead of a 2-way softmax. Its loss is computed every iteration.",
@@ -343,7 +355,9 @@ def run(quick=False):
         "runs in k9tf's process, so like k9tf with oneDNN off (k9tf sets "
         "TF_ENABLE_ONEDNN_OPTS=0 unless it is already set).",
         "numpy: the same forward pass, loss and gradients in float32, written for speed "
-        "(preallocated N-row buffers, in-place elementwise work, sums as matrix products).",
+        "(preallocated N-row buffers, in-place elementwise work, sums as matrix products); "
+        "timed both with OpenBLAS's default threads and with one thread (on a busy machine "
+        "its threads can wait on each other for seconds), and the faster counts.",
         f"Online cell: session* is extrapolated from {online['session_epochs']} epoch(s) "
         f"(x{online['epochs'] // online['session_epochs']}), the per-step loop being linear in "
         "steps; the numpy column is the pure-numpy k9 loop (float64, one update per sample). "

@@ -1,12 +1,47 @@
 """The forward pass: k9's ``ff``."""
 
+import gc
+import threading
+from contextlib import contextmanager
+
 import numpy as np
 
-from ._validation import check_inputs, check_network
+from ._cache import checked_network
+from ._validation import check_inputs
+
+_GC_ROWS = 10_000  # outputs this long are turned into lists with the garbage collector paused
+_gc_lock = threading.Lock()
+_gc_pauses = [0, False]  # calls pausing it, whether k9tf turned it off
+
+
+@contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector (if on) while millions of lists are made.
+
+    ``tolist`` on a million rows makes a million lists, each of which counts
+    towards the next collection; in a process holding TensorFlow's objects the
+    collections cost several times the conversion. Lists of floats hold no
+    cycles, so nothing is left for the collector to find afterwards.
+    """
+    with _gc_lock:
+        if _gc_pauses[0] == 0:
+            _gc_pauses[1] = gc.isenabled()
+            gc.disable()
+        _gc_pauses[0] += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses[0] -= 1
+            if _gc_pauses[0] == 0 and _gc_pauses[1]:
+                gc.enable()
 
 
 def ff(input, network):
     """Feed ``input`` forward through ``network`` and return the output neurons.
+
+    Each row's output depends only on that row: one input gives, bit for bit,
+    the same output as the same row of any batch, in any order.
 
     Parameters
     ----------
@@ -32,11 +67,15 @@ def ff(input, network):
     >>> net = from_k9([[0, 0], [[0.12, 0.2, 0.13], [0.01, 0.02, 0.03]], [0, 0, 0],
     ...                [[0.15, 0.16], [0.02, 0.03], [0.01, 0.02]], [0, 0]])
     >>> ff([1, 0], net)
-    [0.02315019005321053, 0.027608061500083565]
+    [0.02315019005321053, 0.027608061500083568]
     """
     outputs, single = forward(input, network)
-    outputs = outputs.tolist()
-    return outputs[0] if single else outputs
+    if single:
+        return outputs[0].tolist()
+    if len(outputs) < _GC_ROWS:
+        return outputs.tolist()
+    with _gc_paused():
+        return outputs.tolist()
 
 
 def forward(input, network):
@@ -44,12 +83,12 @@ def forward(input, network):
 
     For callers that want numpy arrays, like the bridge; arguments as for :func:`ff`.
     """
-    from ._graph import model_for  # noqa: PLC0415 - TensorFlow loads on first use
-
-    spec, params = check_network(network)
+    spec, _, packed = checked_network(network)
     matrix, single = check_inputs(input, spec["sizes"][0], spec["dtype"], units=sum(spec["sizes"]))
-    model = model_for(spec)
-    outputs = model.session.run(model.outputs, model.feed(params, matrix))
-    if not np.all(np.isfinite(outputs)):
+    from ._graph import model_for  # noqa: PLC0415 - TensorFlow loads once the input is checked
+
+    with model_for(spec) as (model, session):
+        outputs = model.forward(session, packed, matrix)
+    if not np.isfinite(outputs).all():
         raise ValueError("ff overflowed: the network's outputs are not finite for this input.")
     return outputs, single

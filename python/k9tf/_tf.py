@@ -2,13 +2,93 @@
 
 Only modules that run TensorFlow import this one, and only when first used,
 so ``import k9tf``, ``k9tf --help`` and input errors stay fast.
+
+Besides quieting TensorFlow's logs and keeping oneDNN's reordered sums out,
+k9tf asks XLA's CPU compiler to run small ``while`` loops as one fused kernel
+(``xla_cpu_small_while_loop_byte_threshold``). XLA's default (1 KiB of loop
+state) leaves the float64 k9 model's online loop running op by op, about 15x
+slower than float32; the option changes no result (the same ops run in the
+same order). It is added to the user's ``XLA_FLAGS`` only when TensorFlow is
+not imported yet (XLA reads the variable once) and the user has not set the
+threshold; TensorFlow releases older than the one k9tf is tested with do not
+have the option, and get none.
 """
 
+import importlib.metadata
+import logging
 import os
+import re
+import sys
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # oneDNN reorders float sums
+SMALL_WHILE_LOOP_BYTES = 65536
+"""XLA's small-loop threshold k9tf sets: 64 KiB of loop state (chosen by measurement)."""
+
+_OPTION = "xla_cpu_small_while_loop_byte_threshold"
+_EXTRA = "--xla_backend_extra_options"
+_TESTED_FROM = (2, 21)  # the first TensorFlow release k9tf has run the option on
+
+logger = logging.getLogger("k9tf")
+
+
+def _tensorflow_version():
+    for name in ("tensorflow-cpu", "tensorflow"):
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        match = re.match(r"(\d+)\.(\d+)", version)
+        return (int(match[1]), int(match[2])) if match else None
+    return None
+
+
+def xla_flags(flags, version):
+    """Return ``flags`` (an ``XLA_FLAGS`` value) with k9tf's small-loop option, and why not.
+
+    Parameters
+    ----------
+    flags : str
+        The user's ``XLA_FLAGS`` ("" when unset).
+    version : tuple of int or None
+        TensorFlow's (major, minor) version; None when unknown.
+
+    Returns
+    -------
+    flags : str
+        The value to use: ``flags`` with the option appended (into the user's
+        own ``--xla_backend_extra_options`` if there is one), or unchanged.
+    reason : str or None
+        Why the option could not be added; None when it was, or when the
+        user's flags already set it.
+    """
+    if _OPTION in flags:
+        return flags, None  # the user's own choice
+    if version is None or version < _TESTED_FROM:
+        return flags, (f"TensorFlow {'.'.join(map(str, version)) if version else '(unknown)'} "
+                       f"predates the option (k9tf sets it from "
+                       f"{'.'.join(map(str, _TESTED_FROM))})")
+    option = f"{_OPTION}={SMALL_WHILE_LOOP_BYTES}"
+    if re.search(rf"{_EXTRA}=\S", flags):
+        return re.sub(rf"({_EXTRA}=\S+)", rf"\1,{option}", flags, count=1), None
+    return f"{flags} {_EXTRA}={option}".strip(), None
+
+
+def _configure():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")  # oneDNN reorders float sums
+    if "tensorflow" in sys.modules:
+        reason = "TensorFlow was imported before k9tf, so XLA_FLAGS is read already"
+    else:
+        flags, reason = xla_flags(os.environ.get("XLA_FLAGS", ""), _tensorflow_version())
+        if flags:
+            os.environ["XLA_FLAGS"] = flags
+    if reason is not None:
+        logger.warning("k9tf: XLA's small-loop option is not set (%s); the float64 k9 model "
+                    "trains more slowly.", reason)
+
+
+_configure()
 
 import tensorflow as tf  # noqa: E402
+from tensorflow.core.protobuf import config_pb2  # noqa: E402, F401 - callables' options
 
 tf1 = tf.compat.v1

@@ -10,6 +10,7 @@ import time
 
 import numpy as np
 
+from ._cache import checked_network, unpack
 from ._network import make_network
 from ._validation import (
     check_batch_size,
@@ -17,7 +18,6 @@ from ._validation import (
     check_epochs,
     check_int,
     check_learning_rate,
-    check_network,
     check_samples,
     check_seed,
 )
@@ -26,6 +26,8 @@ logger = logging.getLogger("k9tf")
 
 LOOPS = ("xla", "session")
 _CHUNK_SECONDS = 0.25  # the XLA loop returns to Python this often (Ctrl-C, progress)
+_MAX_STEPS = 2**62  # global steps are int64 inside the loop
+_GUESS_SECONDS = (1e-6, 1e-8)  # a first chunk's cost per step, and per row x parameter
 
 
 def _log_record(record):
@@ -35,12 +37,17 @@ def _log_record(record):
         logger.info("Validation accuracy estimate: %.3f", record["validation_accuracy"])
 
 
+def _bucket(rows):
+    """Return the padded row count for ``rows``: a power of two, at least 64."""
+    return 1 << max(6, (rows - 1).bit_length())
+
+
 class _Run:
     """One training call: validated data, padded batches and the history so far."""
 
     def __init__(self, network, samples, learning_rate, epochs, batch_size, shuffle, seed,
                  validation, report_every, loop, callback):
-        self.spec, self.params = check_network(network)
+        self.spec, _, self.packed = checked_network(network)
         self.seed = network["seed"]
         sizes, dtype = self.spec["sizes"], self.spec["dtype"]
         self.x, self.y = check_samples(samples, sizes[0], sizes[-1], dtype, units=sum(sizes))
@@ -67,26 +74,24 @@ class _Run:
         self.size = n if self.batch_size is None else self.batch_size
         self.batches = math.ceil(n / self.size)
         self.total = self.epochs * self.batches
+        if self.total >= _MAX_STEPS:
+            raise ValueError(f"epochs must be below {_MAX_STEPS // self.batches} for "
+                             f"{self.batches} batches per epoch, got {self.epochs!r}.")
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % 2**63)
         self.seed_pair = np.array([seed, 0], np.int64)
-        from ._graph import model_for  # noqa: PLC0415 - TensorFlow loads on first use
-
-        self.model = model_for(self.spec)
         self.history = {"step": [], "cost": [], "train_accuracy": [], "validation_accuracy": [],
                         "seconds": []}
+        self._padding = None
         self.started = time.perf_counter()
 
     def report(self, step):
         """Evaluate the current weights, record, log and call back."""
-        model = self.model
-        cost, acc = model.session.run([model.cost, model.accuracy],
-                                      model.feed(self.params, self.x, self.y))
+        cost, acc = self.model.evaluate(self.session, self.packed, self.x, self.y)
         val = None
         if self.validation is not None:
-            val = float(model.session.run(model.accuracy, model.feed(self.params,
-                                                                     *self.validation)))
-        record = {"step": step, "cost": float(cost), "train_accuracy": float(acc),
+            val = self.model.evaluate(self.session, self.packed, *self.validation)[1]
+        record = {"step": step, "cost": cost, "train_accuracy": acc,
                   "validation_accuracy": val, "seconds": time.perf_counter() - self.started}
         for key, value in record.items():
             self.history[key].append(value)
@@ -96,65 +101,77 @@ class _Run:
 
     def check_finite(self, step):
         """Raise if the weights left the finite numbers (the learning rate is too high)."""
-        if not all(np.all(np.isfinite(p)) for p in self.params):
+        if not np.isfinite(self.packed).all():
             raise ValueError(f"training diverged: weights became NaN or Inf by step {step}; "
                              f"use a smaller learning_rate than {self.learning_rate!r}.")
 
-    def marks(self):
-        """Return the steps at which to report (and so stop the loop)."""
+    def next_mark(self, step):
+        """Return the step after ``step`` at which to report (and so stop the loop)."""
         if self.report_every is None:
-            return [self.total]
-        return sorted({*range(0, self.total, self.report_every), self.total})
+            return self.total
+        return min(self.total, (step // self.report_every + 1) * self.report_every)
 
     def run(self):
-        """Train, reporting at each mark; return the new params."""
-        step = 0
-        for mark in self.marks():
-            if self.report_every is not None and step == mark:
-                self.report(step)
-                continue
-            step = self._advance(step, mark)
+        """Train, reporting every ``report_every`` steps and at the end; return the params."""
+        from ._graph import model_for  # noqa: PLC0415 - TensorFlow loads on first use
+
+        with model_for(self.spec) as (self.model, self.session):
+            step = 0
             if self.report_every is not None:
                 self.report(step)
-        return self.params
+            while step < self.total:
+                step = self._advance(step, self.next_mark(step))
+                if self.report_every is not None:
+                    self.report(step)
+        return self.packed
 
     def _advance(self, step, mark):
         if self.loop == "session":
             return self._advance_session(step, mark)
         inputs, targets, mask = self._padded()
         loop = self.model.loop(self.batch_size, self.shuffle)
-        chunk = self.batches
+        key = loop.key + (len(inputs),)
+        rate = self.model.rates.get(key)
+        if rate is None:
+            rows = len(self.x) if self.batch_size is None else self.batch_size
+            rate = _GUESS_SECONDS[0] + _GUESS_SECONDS[1] * rows * len(self.packed)
         while step < mark:
-            n = min(chunk, mark - step)
+            n = min(mark - step, max(1, int(_CHUNK_SECONDS / rate)))
             began = time.perf_counter()
-            self.params = loop.run(self.params, inputs, targets, mask, self.learning_rate,
-                                   step, n, self.seed_pair)
+            self.packed = loop.run(self.session, self.packed, inputs, targets, mask,
+                                   self.learning_rate, step, n, self.seed_pair, self.batches)
             step += n
             self.check_finite(step)
-            elapsed = time.perf_counter() - began
-            chunk = max(1, int(n * _CHUNK_SECONDS / max(elapsed, 1e-6)))
+            rate = (time.perf_counter() - began) / n
+        self.model.rates[key] = rate
         return step
 
     def _padded(self):
-        pad = self.batches * self.size - len(self.x)
-        mask = np.concatenate([np.ones(len(self.x)), np.zeros(pad)]).astype(self.x.dtype)
-        return (np.pad(self.x, [(0, pad), (0, 0)]), np.pad(self.y, [(0, pad), (0, 0)]), mask)
+        """Return inputs, targets and mask, padded to a row bucket except for full batch."""
+        if self._padding is None:
+            n = len(self.x)
+            rows = n if self.batch_size is None else _bucket(self.batches * self.size)
+            mask = np.zeros(rows, self.x.dtype)
+            mask[:n] = 1
+            pad = [(0, rows - n), (0, 0)]
+            self._padding = (np.pad(self.x, pad), np.pad(self.y, pad), mask)
+        return self._padding
 
     def _advance_session(self, step, mark):
         stepper = self.model.stepper()
         with stepper.lock:
-            stepper.load(self.params)
+            stepper.load(self.session, unpack(self.packed, self.spec["sizes"]))
             for i in range(step, mark):
                 j = (i % self.batches) * self.size
-                stepper.step(self.x[j:j + self.size], self.y[j:j + self.size],
+                stepper.step(self.session, self.x[j:j + self.size], self.y[j:j + self.size],
                              self.learning_rate)
-            self.params = stepper.read()
+            self.packed = np.concatenate([p.ravel() for p in stepper.read(self.session)])
         self.check_finite(mark)
         return mark
 
     def network(self):
         """Return the trained network as plain data."""
-        return make_network(self.spec, self.params, self.seed)
+        return make_network(self.spec, unpack(self.packed, self.spec["sizes"]), self.seed)
 
 
 def train(network, samples, learning_rate, *, epochs=1, batch_size=1, shuffle=False, seed=None,

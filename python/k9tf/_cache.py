@@ -1,0 +1,106 @@
+"""Validated networks, remembered by an exact snapshot of their plain data.
+
+Checking a network (:func:`check_network`) costs more than running a small
+one, so :func:`checked_network` remembers the result, keyed by the network's
+``marshal`` serialisation: a byte string that two networks share only if they
+hold the same keys, the same container and value types and the same float
+bits. A network mutated in place serialises differently and is checked again,
+so a cached result is never stale. Networks that are not plain data (numpy
+arrays, dict subclasses) or are large are checked every time.
+"""
+
+import collections
+import marshal
+import threading
+
+import numpy as np
+
+from ._validation import check_network
+
+MAX_ENTRIES = 64
+"""Networks remembered (least recently used first out)."""
+
+MAX_PARAMETERS = 8192
+"""Largest network (in weights and biases) remembered; bigger ones are checked every call."""
+
+_entries = collections.OrderedDict()
+_lock = threading.Lock()
+
+
+def _parameters(network):
+    sizes = network.get("sizes") if isinstance(network, dict) else None
+    if not isinstance(sizes, list) or not all(type(n) is int for n in sizes):
+        return None
+    return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def _snapshot(network):
+    parameters = _parameters(network)
+    if parameters is None or parameters > MAX_PARAMETERS:
+        return None
+    try:
+        return marshal.dumps(network, 2)  # version 2: no back-references, so no identity
+    except ValueError:  # not plain data
+        return None
+
+
+def checked_network(network):
+    """Return ``(spec, params, packed)`` for ``network``, as :func:`check_network` would.
+
+    Parameters
+    ----------
+    network : dict
+        A network, possibly malformed (then this raises like :func:`check_network`).
+
+    Returns
+    -------
+    spec : dict
+        A fresh copy of the network's spec (sizes, model and options).
+    params : list of numpy.ndarray
+        ``[w0, b0, w1, b1, ...]``, read-only views into ``packed``.
+    packed : numpy.ndarray
+        All parameters in one read-only vector of the network's dtype.
+    """
+    key = _snapshot(network)
+    hit = None
+    if key is not None:
+        with _lock:
+            hit = _entries.get(key)
+            if hit is not None:
+                _entries.move_to_end(key)
+    if hit is None:
+        spec, params = check_network(network)
+        packed = np.concatenate([p.ravel() for p in params])
+        packed.flags.writeable = False
+        hit = spec, unpack(packed, spec["sizes"]), packed
+        if key is not None:
+            with _lock:
+                _entries[key] = hit
+                while len(_entries) > MAX_ENTRIES:
+                    _entries.popitem(last=False)
+    spec, params, packed = hit
+    return {**spec, "sizes": list(spec["sizes"])}, list(params), packed
+
+
+def unpack(packed, sizes):
+    """Return ``[w0, b0, w1, b1, ...]`` as views into the flat ``packed`` for layer ``sizes``.
+
+    Parameters
+    ----------
+    packed : numpy.ndarray
+        The parameters, flat, in that order.
+    sizes : Sequence of int
+        Layer widths, input first.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        Weights shaped ``(n_in, n_out)`` and biases shaped ``(n_out,)``.
+    """
+    params, offset = [], 0
+    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
+        params.append(packed[offset:offset + n_in * n_out].reshape(n_in, n_out))
+        offset += n_in * n_out
+        params.append(packed[offset:offset + n_out])
+        offset += n_out
+    return params

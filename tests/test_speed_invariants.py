@@ -1,0 +1,189 @@
+"""What the fast paths must never change: per-row results, trained weights, fresh caches."""
+
+import _thread
+import copy
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import threading
+
+import numpy as np
+import pytest
+
+import k9tf
+from k9tf import _cache, _graph, _tf, _train
+
+ARCHITECTURES = [
+    ((2, 3, 2), {}),
+    ((2, 16, 16, 2), {}),
+    ((2, 3, 2), {"model": "k9"}),
+    ((3, 5, 4), {"activation": "sigmoid", "output": "sigmoid", "loss": "squared-error"}),
+    ((2, 7, 3), {"model": "article"}),
+    ((40, 6, 3), {"dtype": "float64"}),  # an input wider than CHAIN_INPUTS: the looped layer
+    ((5, 40, 2), {}),
+]
+
+
+@pytest.mark.parametrize("sizes, options", ARCHITECTURES)
+def test_ff_rows_do_not_depend_on_their_batch(sizes, options):
+    rng = np.random.default_rng(sum(sizes))
+    net = k9tf.construct_network(*sizes, seed=3, **options)
+    x = rng.normal(size=(301, sizes[0])) * 2
+    batch = k9tf.ff(x.tolist(), net)
+    assert [k9tf.ff(row, net) for row in x[:25].tolist()] == batch[:25]
+    for _ in range(5):
+        order = rng.permutation(len(x))[: rng.integers(1, len(x))]
+        assert k9tf.ff(x[order].tolist(), net) == [batch[i] for i in order]
+
+
+@pytest.mark.parametrize("sizes, dtype", [((2, 3, 2), "float32"), ((2, 16, 16, 2), "float32"),
+                                          ((3, 4, 2), "float64"), ((40, 5, 2), "float32")])
+def test_ff_equals_the_forward_pass_of_a_training_step(sizes, dtype):
+    # Linear output, squared error, zero last bias, learning rate 1, target 0: one online step
+    # sets the last bias to exactly -(the output the training step computed).
+    net = k9tf.construct_network(*sizes, output="linear", loss="squared-error", dtype=dtype,
+                                 seed=5)
+    rng = np.random.default_rng(5)
+    for x in rng.normal(size=(5, sizes[0])).tolist():
+        trained = k9tf.train_data(net, [[x, [0] * sizes[-1]]], 1.0)
+        assert [-b for b in trained["layers"][-1]["biases"]] == k9tf.ff(x, net)
+
+
+def test_training_on_padded_rows_equals_training_on_exact_rows(monkeypatch):
+    x, y = k9tf.sample_logic_fn(k9tf.xor, 103, seed=2)
+    net = k9tf.construct_network(2, 4, 2, seed=2)
+    runs = [dict(batch_size=1), dict(batch_size=10), dict(batch_size=10, shuffle=True, seed=4)]
+    padded = [k9tf.train_epochs(3, net, (x, y), 0.3, **kw) for kw in runs]
+    monkeypatch.setattr(_train, "_bucket", lambda rows: rows)
+    assert [k9tf.train_epochs(3, net, (x, y), 0.3, **kw) for kw in runs] == padded
+
+
+def test_cached_network_is_never_stale():
+    net = k9tf.construct_network(2, 3, 2, seed=1)
+    before = k9tf.ff([1, 0], net)
+    net["layers"][0]["weights"][0][2] += 0.5  # in place
+    assert k9tf.ff([1, 0], net) == k9tf.ff([1, 0], copy.deepcopy(net)) != before
+    net["layers"][1]["biases"][0] = 1  # an int where a float was
+    assert k9tf.ff([1, 0], net) == k9tf.ff([1, 0], json.loads(json.dumps(net)))
+    net["activation"] = "relu"
+    assert k9tf.ff([1, 0], net) == k9tf.ff([1, 0], copy.deepcopy(net))
+    net["layers"][0]["weights"][0] = "x"
+    with pytest.raises((TypeError, ValueError)):
+        k9tf.ff([1, 0], net)
+
+
+def test_cached_parameters_cannot_be_changed_through_results():
+    net = k9tf.construct_network(2, 3, 2, seed=2)
+    spec, params, packed = _cache.checked_network(net)
+    spec["sizes"].append(9)
+    assert not packed.flags.writeable and not any(p.flags.writeable for p in params)
+    assert _cache.checked_network(net)[0]["sizes"] == [2, 3, 2]
+
+
+def test_model_cache_is_bounded_and_models_in_use_survive(monkeypatch):
+    monkeypatch.setattr(_graph, "MAX_MODELS", 3)
+    nets = [k9tf.construct_network(2, 40 + i, 2, seed=i) for i in range(8)]
+    expected = [k9tf.ff([[1, 0], [0, 1]], n) for n in nets]
+    assert len(_graph._models) <= 3
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:  # every thread evicts what the others stop using
+        got = list(pool.map(lambda i: k9tf.ff([[1, 0], [0, 1]], nets[i % 8]), range(200)))
+    assert got == [expected[i % 8] for i in range(200)]
+    assert len(_graph._models) <= 3
+
+
+def test_compiled_shapes_are_bounded_without_changing_results(monkeypatch):
+    x, y = k9tf.sample_logic_fn(k9tf.or_, 40, seed=3)
+    net = k9tf.construct_network(2, 5, 2, seed=3)
+    counts = range(10, 40, 3)
+    expected = [k9tf.train_epochs(2, net, (x[:n], y[:n]), 0.5, batch_size=None) for n in counts]
+    monkeypatch.setattr(_graph, "MAX_SHAPES", 2)
+    with _graph.model_for(_cache.checked_network(net)[0]) as (model, _):
+        model.retire()  # a fresh session, which compiles every shape again
+        first = model._current
+    assert [k9tf.train_epochs(2, net, (x[:n], y[:n]), 0.5, batch_size=None)
+            for n in counts] == expected
+    assert first.retired and first.session._closed and len(model._current.shapes) <= 3
+
+
+def test_huge_epochs_start_at_once_and_stop_on_interrupt():
+    net = k9tf.construct_network(2, 3, 2, seed=4)
+    started = threading.Event()
+
+    def interrupt_when_started():
+        started.wait(600)
+        _thread.interrupt_main()
+
+    thread = threading.Thread(target=interrupt_when_started)
+    thread.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):  # report steps are not all built up front
+            k9tf.train(net, [[[1, 0], [0, 1]]] * 4, 0.5, epochs=10**15, report_every=10**12,
+                       callback=lambda record: started.set())
+    finally:
+        started.set()
+        thread.join()
+    with pytest.raises(ValueError, match="epochs"):
+        k9tf.train_epochs(2**62, net, [[[1, 0], [0, 1]]] * 4, 0.5)
+
+
+@pytest.mark.parametrize("flags, version, expected, why", [
+    ("", (2, 21), "--xla_backend_extra_options=xla_cpu_small_while_loop_byte_threshold=65536",
+     None),
+    ("--xla_cpu_enable_fast_math=false", (2, 22),
+     "--xla_cpu_enable_fast_math=false "
+     "--xla_backend_extra_options=xla_cpu_small_while_loop_byte_threshold=65536", None),
+    ("--xla_backend_extra_options=a=1 --x=1", (2, 21),
+     "--xla_backend_extra_options=a=1,xla_cpu_small_while_loop_byte_threshold=65536 --x=1",
+     None),
+    ("--xla_backend_extra_options=xla_cpu_small_while_loop_byte_threshold=9", (2, 21),
+     "--xla_backend_extra_options=xla_cpu_small_while_loop_byte_threshold=9", None),
+    ("--x=1", (2, 15), "--x=1", "predates"),
+    ("", None, "", "predates"),
+])
+def test_xla_flags(flags, version, expected, why):
+    got, reason = _tf.xla_flags(flags, version)
+    assert got == expected
+    assert (reason is None) if why is None else (why in reason)
+
+
+WEIGHTS = """
+import hashlib, json, k9tf, os
+k9tf._logic._random.seed(0)
+nand = [k9tf.nand_gen() for _ in range(1000)]
+x, y = k9tf.sample_logic_fn(k9tf.xor, 10_000, seed=0)
+cells = {
+    "2-3-2 default online": k9tf.train_epochs(20, k9tf.construct_network(2, 3, 2, seed=0),
+                                              nand, 0.5),
+    "2-3-2 k9 online": k9tf.train_epochs(20, k9tf.construct_network(2, 3, 2, model="k9",
+                                                                   seed=0), nand, 0.5),
+    "2-16-16-2 online": k9tf.train_epochs(1, k9tf.construct_network(2, 16, 16, 2, seed=0),
+                                          (x, y), 0.1),
+    "2-16-16-2 full batch N=10k": k9tf.train_epochs(
+        100, k9tf.construct_network(2, 16, 16, 2, seed=0), (x, y), 0.5, batch_size=None),
+}
+print(json.dumps({"flags": os.environ.get("XLA_FLAGS"), "weights": {
+    k: hashlib.sha256(json.dumps(v["layers"]).encode()).hexdigest() for k, v in cells.items()}}))
+"""
+
+
+def _weights(xla_flags):
+    env = {k: v for k, v in os.environ.items() if k != "XLA_FLAGS"}
+    if xla_flags is not None:
+        env["XLA_FLAGS"] = xla_flags
+    out = subprocess.run([sys.executable, "-c", WEIGHTS], env=env, capture_output=True,
+                         text=True, check=True, timeout=600)
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+def test_small_loop_option_changes_no_weight():
+    with_option = _weights(None)  # k9tf adds its option
+    xla_default = "--xla_backend_extra_options=xla_cpu_small_while_loop_byte_threshold=1024"
+    without = _weights(xla_default)
+    assert "small_while_loop_byte_threshold=65536" in with_option["flags"]
+    assert with_option["weights"] == without["weights"]
+    assert len({hashlib.sha256(v.encode()).hexdigest()
+                for v in with_option["weights"].values()}) == 4
