@@ -14,6 +14,7 @@ import pytest
 
 import k9tf
 from k9tf import _cache, _graph, _tf, _train
+from k9tf._presets import MAX_EPOCHS
 
 ARCHITECTURES = [
     ((2, 3, 2), {}),
@@ -121,13 +122,13 @@ def test_huge_epochs_start_at_once_and_stop_on_interrupt():
     thread.start()
     try:
         with pytest.raises(KeyboardInterrupt):  # report steps are not all built up front
-            k9tf.train(net, [[[1, 0], [0, 1]]] * 4, 0.5, epochs=10**15, report_every=10**12,
-                       callback=lambda record: started.set())
+            k9tf.train(net, [[[1, 0], [0, 1]]] * 4, 0.5, epochs=MAX_EPOCHS,
+                       report_every=10**12, callback=lambda record: started.set())
     finally:
         started.set()
         thread.join()
     with pytest.raises(ValueError, match="epochs"):
-        k9tf.train_epochs(2**62, net, [[[1, 0], [0, 1]]] * 4, 0.5)
+        k9tf.train_epochs(MAX_EPOCHS + 1, net, [[[1, 0], [0, 1]]] * 4, 0.5)
 
 
 @pytest.mark.parametrize("flags, version, expected, why", [

@@ -26,7 +26,6 @@ logger = logging.getLogger("k9tf")
 
 LOOPS = ("xla", "session")
 _CHUNK_SECONDS = 0.25  # the XLA loop returns to Python this often (Ctrl-C, progress)
-_MAX_STEPS = 2**62  # global steps are int64 inside the loop
 _GUESS_SECONDS = (1e-6, 1e-8)  # a first chunk's cost per step, and per row x parameter
 
 
@@ -74,9 +73,6 @@ class _Run:
         self.size = n if self.batch_size is None else self.batch_size
         self.batches = math.ceil(n / self.size)
         self.total = self.epochs * self.batches
-        if self.total >= _MAX_STEPS:
-            raise ValueError(f"epochs must be below {_MAX_STEPS // self.batches} for "
-                             f"{self.batches} batches per epoch, got {self.epochs!r}.")
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % 2**63)
         self.seed_pair = np.array([seed, 0], np.int64)
