@@ -101,7 +101,7 @@ def _serving_module(spec, params, dtype):
     ``serve`` takes ``input`` of shape ``[None, sizes[0]]`` and returns
     ``{"output": [None, sizes[-1]]}``, with the very ops ``ff`` runs.
     """
-    from ._graph import _forward
+    from ._graph import _chain, _forward
     from ._tf import tf
 
     module = tf.Module(name="k9tf")
@@ -110,7 +110,9 @@ def _serving_module(spec, params, dtype):
 
     @tf.function(input_signature=[tf.TensorSpec([None, spec["sizes"][0]], dtype, name="input")])
     def serve(x):
-        return {"output": _forward(module.params, x, spec["activation"], spec["output"])[1]}
+        # ff's own layers, without the gradient its training graph registers
+        return {"output": _forward(module.params, x, spec["activation"], spec["output"],
+                                   _chain)[1]}
 
     module.serve = serve
     return module

@@ -12,6 +12,12 @@ same order). It is added to the user's ``XLA_FLAGS`` only when TensorFlow is
 not imported yet (XLA reads the variable once) and the user has not set the
 threshold; TensorFlow releases older than the one k9tf is tested with do not
 have the option, and get none.
+
+It also keeps TensorFlow's import from loading Keras (about 1.5 s of its
+3.5 s, scikit-learn included): TensorFlow imports ``keras.src.optimizers``
+only to register Keras' optimizers for loading SavedModels, and ignores an
+``ImportError`` there; k9tf's training uses no Keras, and Keras loads as usual
+(registering its optimizers) as soon as anything imports it, e.g. an export.
 """
 
 import importlib.metadata
@@ -86,9 +92,23 @@ def _configure():
                     "trains more slowly.", reason)
 
 
-_configure()
+def _import_tensorflow():
+    """Import TensorFlow without the eager import of Keras it makes to register optimizers."""
+    keras_optimizers = "keras.src.optimizers"
+    skip = keras_optimizers not in sys.modules
+    if skip:
+        sys.modules[keras_optimizers] = None  # TensorFlow catches the ImportError this raises
+    try:
+        import tensorflow  # noqa: PLC0415
+    finally:
+        if skip and sys.modules.get(keras_optimizers, 0) is None:
+            del sys.modules[keras_optimizers]
+    return tensorflow
 
-import tensorflow as tf  # noqa: E402
+
+_configure()
+tf = _import_tensorflow()
+
 from tensorflow.core.protobuf import config_pb2  # noqa: E402, F401 - callables' options
 
 tf1 = tf.compat.v1
