@@ -167,7 +167,7 @@ def _interrupt_after(line_start, args, cwd, script=None):
         if line.startswith(line_start):
             proc.send_signal(signal.SIGINT)
             break
-    status = proc.wait(timeout=120)  # stdin stays open: only Ctrl-C ends a wait on it
+    status = proc.wait(timeout=120)
     out, err = proc.stdout.read(), proc.stderr.read()
     for stream in (proc.stdin, proc.stdout, proc.stderr):
         stream.close()
@@ -194,13 +194,15 @@ def test_ctrl_c_while_saving_leaves_the_old_file(tmp_path):
     (tmp_path / "x.json").write_text("old")
     script = textwrap.dedent("""
         import sys
+        import time
         import k9tf._io as io
         from k9tf.__main__ import main
 
         def slow_write(file):
             file.write(b'{"version": 1, "siz')
             print("writing", flush=True)
-            sys.stdin.read()  # until Ctrl-C
+            while True:  # until Ctrl-C, which another thread may receive: the main
+                time.sleep(0.05)  # thread meets it between two sleeps
 
         write_atomic = io.write_atomic
         io.write_atomic = lambda path, write: write_atomic(path, slow_write)
