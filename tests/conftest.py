@@ -1,7 +1,8 @@
-"""Fixtures shared by the tests that run Clojure."""
+"""Fixtures shared by the tests: the Clojure suite, Python's Ctrl-C handler."""
 
 import json
 import os
+import signal
 from collections import namedtuple
 
 import pytest
@@ -29,3 +30,16 @@ def clojure_suite(tmp_path_factory):
         return runs[mode]
 
     return suite
+
+
+@pytest.fixture
+def sigint_raises():
+    """Make SIGINT raise ``KeyboardInterrupt`` during the test.
+
+    A shell starts background jobs with SIGINT ignored, and then
+    ``_thread.interrupt_main()`` does nothing; the tests that interrupt
+    training must not depend on how pytest was launched.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)

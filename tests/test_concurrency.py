@@ -34,7 +34,7 @@ def test_threads_on_new_architectures_build_each_graph_once():
     assert outs == [k9tf.ff([1, 0], n) for n in nets]
 
 
-def test_keyboard_interrupt_stops_training_and_leaves_core_usable():
+def test_keyboard_interrupt_stops_training_and_leaves_core_usable(sigint_raises):
     x, y = k9tf.sample_logic_fn(k9tf.xor, 1000, seed=1)
     net = k9tf.construct_network(2, 16, 2, seed=1)
     timer = threading.Timer(1.0, _thread.interrupt_main)

@@ -110,8 +110,9 @@ def test_compiled_shapes_are_bounded_without_changing_results(monkeypatch):
     assert first.retired and first.session._closed and len(model._current.shapes) <= 3
 
 
-def test_huge_epochs_start_at_once_and_stop_on_interrupt():
+def test_huge_epochs_start_at_once_and_stop_on_interrupt(sigint_raises):
     net = k9tf.construct_network(2, 3, 2, seed=4)
+    samples = k9tf.sample_logic_fn(k9tf.nand, 1000, seed=4)  # online: minutes at the limit
     started = threading.Event()
 
     def interrupt_when_started():
@@ -122,8 +123,8 @@ def test_huge_epochs_start_at_once_and_stop_on_interrupt():
     thread.start()
     try:
         with pytest.raises(KeyboardInterrupt):  # report steps are not all built up front
-            k9tf.train(net, [[[1, 0], [0, 1]]] * 4, 0.5, epochs=MAX_EPOCHS,
-                       report_every=10**12, callback=lambda record: started.set())
+            k9tf.train(net, samples, 0.5, epochs=MAX_EPOCHS, report_every=10**12,
+                       callback=lambda record: started.set())
     finally:
         started.set()
         thread.join()
