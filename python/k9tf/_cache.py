@@ -1,12 +1,15 @@
-"""Validated networks, remembered by an exact snapshot of their plain data.
+"""Validated networks, remembered by an exact snapshot of their data.
 
 Checking a network (:func:`check_network`) costs more than running a small
-one, so :func:`checked_network` remembers the result, keyed by the network's
-``marshal`` serialisation: a byte string that two networks share only if they
-hold the same keys, the same container and value types and the same float
-bits. A network mutated in place serialises differently and is checked again,
-so a cached result is never stale. Networks that are not plain data (numpy
-arrays, dict subclasses) or are large are checked every time.
+one, so :func:`checked_network` remembers the result, keyed by a ``marshal``
+serialisation of the network: a byte string that two networks share only if
+they hold the same keys, the same container and value types and the same
+float bits. Layers may hold numeric numpy arrays (the bridge's networks do),
+which enter the key as their dtype, shape and bytes. A network mutated in
+place serialises differently and is checked again, so a cached result is
+never stale. Networks holding anything else (numpy scalars, which marshal
+would write as bare bytes, dict subclasses, tuples) or large ones are checked
+every time.
 """
 
 import collections
@@ -34,14 +37,40 @@ def _parameters(network):
     return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
 
 
+_SCALARS = {int, float, bool, str, type(None)}
+"""Types marshal writes faithfully (exact types only: it writes any buffer as bytes)."""
+
+
+def _plain(value):
+    """Return whether ``value`` is a scalar, a list of them, or a list of such lists."""
+    if type(value) in _SCALARS:
+        return True
+    if type(value) is not list:
+        return False
+    types = {*map(type, value)}
+    return types <= _SCALARS or (types == {list} and all(
+        {*map(type, row)} <= _SCALARS for row in value))
+
+
+def _tagged(value):
+    """Return a layer's value in a form for the key that no other value shares, or None."""
+    if type(value) is np.ndarray and value.dtype.kind in "biuf":
+        return "array", value.dtype.str, value.shape, value.tobytes()
+    return ("value", value) if _plain(value) else None
+
+
 def _snapshot(network):
     parameters = _parameters(network)
-    if parameters is None or parameters > MAX_PARAMETERS:
+    layers = network.get("layers") if parameters is not None else None
+    if (parameters is None or parameters > MAX_PARAMETERS or type(network) is not dict
+            or type(layers) is not list or not all(type(layer) is dict for layer in layers)
+            or not all(type(k) is str and (k == "layers" or _plain(v))
+                       for k, v in network.items())):
         return None
-    try:
-        return marshal.dumps(network, 2)  # version 2: no back-references, so no identity
-    except ValueError:  # not plain data
+    tagged = [{k: _tagged(v) for k, v in layer.items()} for layer in layers]
+    if not all(type(k) is str and v is not None for layer in tagged for k, v in layer.items()):
         return None
+    return marshal.dumps({**network, "layers": tagged}, 2)  # version 2: no back-references
 
 
 def checked_network(network):
