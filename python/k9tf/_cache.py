@@ -14,11 +14,12 @@ every time.
 
 import collections
 import marshal
+import math
 import threading
 
 import numpy as np
 
-from ._validation import check_network
+from ._validation import check_network, shapes_of
 
 MAX_ENTRIES = 64
 """Networks remembered (least recently used first out)."""
@@ -34,7 +35,7 @@ def _parameters(network):
     sizes = network.get("sizes") if isinstance(network, dict) else None
     if not isinstance(sizes, list) or not all(type(n) is int for n in sizes):
         return None
-    return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+    return sum(map(math.prod, shapes_of(sizes)))
 
 
 _SCALARS = {int, float, bool, str, type(None)}
@@ -127,9 +128,8 @@ def unpack(packed, sizes):
         Weights shaped ``(n_in, n_out)`` and biases shaped ``(n_out,)``.
     """
     params, offset = [], 0
-    for n_in, n_out in zip(sizes[:-1], sizes[1:]):
-        params.append(packed[offset:offset + n_in * n_out].reshape(n_in, n_out))
-        offset += n_in * n_out
-        params.append(packed[offset:offset + n_out])
-        offset += n_out
+    for shape in shapes_of(sizes):
+        size = math.prod(shape)
+        params.append(packed[offset:offset + size].reshape(shape))
+        offset += size
     return params

@@ -21,12 +21,14 @@ model or session is closed only once no call is using it.
 """
 
 import collections
+import math
 import threading
 from contextlib import contextmanager
 
 import numpy as np
 
 from ._tf import config_pb2, tf, tf1
+from ._validation import shapes_of
 
 MAX_MODELS = 16
 """Architectures whose graph and session are kept (about 5 MB each)."""
@@ -114,12 +116,6 @@ def _correct(y, targets):
     return tf.cast(tf.equal(tf.argmax(y, 1), tf.argmax(targets, 1)), y.dtype)
 
 
-def shapes_of(sizes):
-    """Return the parameter shapes ``[w0, b0, w1, b1, ...]`` of layer ``sizes``."""
-    return [shape for n_in, n_out in zip(sizes[:-1], sizes[1:])
-            for shape in ((n_in, n_out), (n_out,))]
-
-
 def _unpack(flat, sizes):
     params, offset = [], 0
     for shape in shapes_of(sizes):
@@ -182,7 +178,7 @@ class Model:
         self._loops = {}
         self._stepper = None
         self.rates = {}  # seconds per training step measured, by compiled shape
-        n_params = sum(int(np.prod(shape)) for shape in shapes_of(sizes))
+        n_params = sum(map(math.prod, shapes_of(sizes)))
         with self.graph.as_default():
             self.packed = tf1.placeholder(self.dtype, [n_params], name="params")
             self.inputs = tf1.placeholder(self.dtype, [None, sizes[0]], name="inputs")

@@ -127,6 +127,12 @@ def check_choice(value, name, choices):
     return value
 
 
+def shapes_of(sizes):
+    """Return the parameter shapes ``[w0, b0, w1, b1, ...]`` of ``sizes``, in packed order."""
+    return [shape for n_in, n_out in zip(sizes[:-1], sizes[1:])
+            for shape in ((n_in, n_out), (n_out,))]
+
+
 def check_sizes(sizes):
     """Return layer ``sizes`` as a list of ints: input first, output last, all >= 1.
 
@@ -145,7 +151,7 @@ def check_sizes(sizes):
     if widest > MAX_UNITS:
         raise ValueError(f"sizes has a layer of {widest:,} units; k9tf builds layers of at most "
                          f"{MAX_UNITS:,}.")
-    parameters = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+    parameters = sum(map(math.prod, shapes_of(sizes)))
     if parameters > MAX_PARAMETERS:
         raise ValueError(f"sizes {_brief(sizes)} would need {parameters:,} parameters; k9tf "
                          f"builds at most {MAX_PARAMETERS:,}.")
