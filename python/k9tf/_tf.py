@@ -6,9 +6,9 @@ so ``import k9tf``, ``k9tf --help`` and input errors stay fast.
 Besides quieting TensorFlow's logs and keeping oneDNN's reordered sums out,
 k9tf asks XLA's CPU compiler to run small ``while`` loops as one fused kernel
 (``xla_cpu_small_while_loop_byte_threshold``). XLA's default (1 KiB of loop
-state) leaves the float64 k9 model's online loop running op by op, about 15x
-slower than float32; the option changes no result (the same ops run in the
-same order). It is added to the user's ``XLA_FLAGS`` only when TensorFlow is
+state) leaves larger online loops, such as 2-16-16-2's, running op by op,
+about 3x slower (benchmarks/NOTES.md); the option changes no result (the same
+ops run in the same order). It is added to the user's ``XLA_FLAGS`` only when TensorFlow is
 not imported yet (XLA reads the variable once) and the user has not set the
 threshold; TensorFlow releases older than the one k9tf is tested with do not
 have the option, and get none.
@@ -88,8 +88,8 @@ def _configure():
         if flags:
             os.environ["XLA_FLAGS"] = flags
     if reason is not None:
-        logger.warning("k9tf: XLA's small-loop option is not set (%s); the float64 k9 model "
-                    "trains more slowly.", reason)
+        logger.warning("k9tf: XLA's small-loop option is not set (%s); online training of "
+                       "larger networks runs more slowly.", reason)
 
 
 def _import_tensorflow():
