@@ -6,7 +6,7 @@ units, the default with truncated-normal weights, and k9's model?
 
 Seed ``s`` fixes both the weights (``construct_network(..., seed=s)``) and the
 data: 1000 samples drawn like ``k9tf.xor_gen`` / ``k9tf.nand_gen`` after
-``k9tf._logic._random.seed(s)`` (NAND labels are ``[and, nand]``). Training is
+``k9tf.data._logic._random.seed(s)`` (NAND labels are ``[and, nand]``). Training is
 the article's k9 session - 500 online epochs (one update per sample, in order),
 learning rate 0.5 - and, for XOR, also 2000 full-batch steps at lr 0.5. A seed
 succeeds when ``ff`` puts the argmax on the right class for all four inputs; a
@@ -83,7 +83,7 @@ def trial(options, training, task, seed, epochs, steps):
         Training stopped on NaN or Inf weights.
     """
     gen, truth = TASKS[task]
-    k9tf._logic._random.seed(seed)
+    k9tf.data._logic._random.seed(seed)
     samples = [gen() for _ in range(1000)]
     net = k9tf.construct_network(2, 3, 2, seed=seed, **options)
     try:

@@ -27,10 +27,10 @@ import threading
 import time
 
 import numpy as np
+from k9tf.model import MAX_EPOCHS
 
 import k9tf
 from _common import interleaved, main, markdown_table, params_of, progress, result
-from k9tf._presets import MAX_EPOCHS
 
 
 def _numpy_forward(params, x):
@@ -43,7 +43,7 @@ def _numpy_forward(params, x):
 
 
 def _k9_session(rounds):
-    k9tf._logic._random.seed(0)
+    k9tf.data._logic._random.seed(0)
     samples = [k9tf.nand_gen() for _ in range(1000)]
     nets = {"float64 (k9 preset)": k9tf.construct_network(2, 3, 2, model="k9", seed=0),
             "float32": k9tf.construct_network(2, 3, 2, model="k9", dtype="float32", seed=0)}

@@ -265,7 +265,7 @@ def _full_batch_cell(sizes, n, steps, reps):
 
 def _online_cell(epochs, session_epochs, reps):
     """Time k9's online session: k9tf against the numpy k9 loop (and the session loop)."""
-    k9tf._logic._random.seed(0)
+    k9tf.data._logic._random.seed(0)
     samples = [k9tf.nand_gen() for _ in range(1000)]
     x = np.array([s[0] for s in samples], np.float64)
     t = np.array([s[1] for s in samples], np.float64)

@@ -195,8 +195,8 @@ def test_ctrl_c_while_saving_leaves_the_old_file(tmp_path):
     script = textwrap.dedent("""
         import sys
         import time
-        import k9tf._io as io
-        from k9tf.__main__ import main
+        import k9tf.files._io as io
+        from k9tf.tools import main
 
         def slow_write(file):
             file.write(b'{"version": 1, "siz')

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import k9tf
-from k9tf import _export
+from k9tf.files import _export
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore:.*tf.lite.Interpreter is deprecated:UserWarning"),
@@ -264,7 +264,7 @@ def test_import_k9tf_leaves_tensorflow_keras_and_onnx_unloaded():
     assert done.stdout == "[]\n"
 
 
-CLI = ("import sys; from k9tf.__main__ import main; status = main(sys.argv[1:]); "
+CLI = ("import sys; from k9tf.tools import main; status = main(sys.argv[1:]); "
        "print('tensorflow' in sys.modules); sys.exit(status)")
 
 

@@ -11,10 +11,11 @@ import threading
 
 import numpy as np
 import pytest
+from k9tf.model import MAX_EPOCHS
 
 import k9tf
-from k9tf import _cache, _graph, _tf, _train
-from k9tf._presets import MAX_EPOCHS
+from k9tf.engine import _graph, _tf, _train
+from k9tf.model import _cache
 
 ARCHITECTURES = [
     ((2, 3, 2), {}),
@@ -187,7 +188,7 @@ def test_xla_flags(flags, version, expected, why):
 
 WEIGHTS = """
 import hashlib, json, k9tf, os
-k9tf._logic._random.seed(0)
+k9tf.data._logic._random.seed(0)
 nand = [k9tf.nand_gen() for _ in range(1000)]
 x, y = k9tf.sample_logic_fn(k9tf.xor, 10_000, seed=0)
 cells = {

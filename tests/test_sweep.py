@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import k9tf
-from k9tf import _sweep
+from k9tf.tools import _sweep
 
 distributed = pytest.importorskip("distributed")
 
@@ -281,7 +281,7 @@ def test_workers_need_the_same_k9tf_sources_wherever_they_are(tmp_path):
     for name in copies:
         shutil.copytree(os.path.dirname(k9tf.__file__), tmp_path / name / "k9tf",
                         ignore=shutil.ignore_patterns("__pycache__"))
-    with open(tmp_path / "edited" / "k9tf" / "_sweep.py", "a") as file:
+    with open(tmp_path / "edited" / "k9tf" / "tools" / "_sweep.py", "a") as file:
         file.write("# edited\n")
     with bare_scheduler() as cluster, distributed.Client(cluster) as client:
         for name, problem in copies.items():

@@ -15,7 +15,7 @@ def test_clojure_side_has_the_package_version():
 
 
 def test_clojure_limits_are_the_python_cores():
-    from k9tf import _presets
+    from k9tf.model import _presets
 
     with open(os.path.join(ROOT, "clojure", "src", "k9tf", "core.clj")) as file:
         limits = re.search(r"\{:layers (\d+) :units (\d+) :samples (\d+)", file.read())

@@ -11,10 +11,9 @@ never hands out TensorFlow objects. The API mirrors k9's:
 [1, 0]
 """
 
-from ._export import export, from_keras
-from ._ff import ff
-from ._io import load_network, save_network
-from ._logic import (
+from ._version import __version__ as __version__
+from .data import (
+    accuracy,
     and_,
     and_gen,
     nand,
@@ -25,11 +24,10 @@ from ._logic import (
     xor,
     xor_gen,
 )
-from ._metrics import accuracy
-from ._network import construct_network, from_k9
-from ._sweep import sweep
-from ._train import train, train_data, train_epochs
-from ._version import __version__ as __version__
+from .engine import ff, train, train_data, train_epochs
+from .files import export, from_keras, load_network, save_network
+from .model import construct_network, from_k9
+from .tools import sweep
 
 __all__ = [
     "K9Classifier",
@@ -76,7 +74,7 @@ def __getattr__(name):
         For any other name.
     """
     if name == "K9Classifier":
-        from ._estimator import K9Classifier
+        from .tools import K9Classifier
 
         return K9Classifier
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

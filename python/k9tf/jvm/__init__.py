@@ -5,8 +5,8 @@ frames by address); ``python -m k9tf clj`` runs
 :func:`run_clojure`; ``bin/k9tf-clj`` and ``k9tf classpath`` use :func:`classpath`.
 """
 
-from ._bridge import call, call_at, fetch_reply
-from ._classpath import classpath
+from ._bridge import call, call_at, fetch_reply, hello
+from ._classpath import classpath, clojure_root
 from ._host import run_clojure
 
-__all__ = ["call", "call_at", "classpath", "fetch_reply", "run_clojure"]
+__all__ = ["call", "call_at", "classpath", "clojure_root", "fetch_reply", "hello", "run_clojure"]

@@ -15,15 +15,12 @@ import re
 import sys
 import traceback
 
-from .. import _logic
-from .._export import export
-from .._ff import forward
-from .._io import load_network, save_network
-from .._metrics import accuracy
-from .._network import construct_network, from_k9
-from .._sweep import sweep
-from .._train import train, train_data, train_epochs
 from .._version import __version__
+from ..data import accuracy, sample_logic_fn
+from ..engine import RUNTIME, forward, train, train_data, train_epochs
+from ..files import export, load_network, save_network
+from ..model import construct_network, from_k9
+from ..tools import sweep
 from ._codec import pack, unpack
 from ._interrupt import interrupt, interruptible
 from ._warm_up import warm_up
@@ -31,7 +28,7 @@ from ._warm_up import warm_up
 
 def sample_logic(f, samples=10000, seed=None):
     """Return :func:`k9tf.sample_logic_fn`'s data as ``{"inputs", "labels"}``."""
-    inputs, labels = _logic.sample_logic_fn(f, samples, seed)
+    inputs, labels = sample_logic_fn(f, samples, seed)
     return {"inputs": inputs, "labels": labels}
 
 
@@ -84,7 +81,7 @@ FUNCTIONS = {
 """The functions a bridge request may name."""
 
 _IMPORTS = dict.fromkeys([
-    "ff", "train", "train_data", "train_epochs", "export", "sweep"], ["k9tf._graph"])
+    "ff", "train", "train_data", "train_epochs", "export", "sweep"], [RUNTIME])
 """The modules (TensorFlow's) a function's first call imports: imported before it is
 interruptible (see :func:`interruptible`)."""
 

@@ -16,6 +16,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from ._layout import count
 from ._presets import (
     FORMAT_VERSION,
     MAX_EPOCHS,
@@ -61,12 +62,14 @@ class _Repr(reprlib.Repr):
 _repr = _Repr()
 
 
-def _brief(value, limit=80):
+def brief(value, limit=80):
+    """Return ``value``'s repr, cut to ``limit`` characters, for error messages."""
     text = _repr.repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _plural(n, word):
+def plural(n, word):
+    """Return ``n`` and ``word``, pluralised: ``plural(2, "row")`` is ``"2 rows"``."""
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
@@ -82,7 +85,7 @@ def _is_vector(value):
 def check_int(value, name, *, minimum=0, maximum=None):
     """Return ``value`` as an int, refusing bools, floats and values outside the bounds."""
     if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be an int, got {_brief(value)} of type "
+        raise TypeError(f"{name} must be an int, got {brief(value)} of type "
                         f"{type(value).__name__}.")
     if value < minimum:
         raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}.")
@@ -109,7 +112,7 @@ def check_epochs(epochs, name="epochs"):
 def check_learning_rate(learning_rate):
     """Return ``learning_rate`` as a finite float > 0."""
     if isinstance(learning_rate, bool) or not isinstance(learning_rate, Real):
-        raise TypeError(f"learning_rate must be a real number, got {_brief(learning_rate)}.")
+        raise TypeError(f"learning_rate must be a real number, got {brief(learning_rate)}.")
     if not math.isfinite(learning_rate) or learning_rate <= 0:
         raise ValueError(f"learning_rate must be a finite number > 0, got {learning_rate!r}.")
     return float(learning_rate)
@@ -123,14 +126,8 @@ def check_batch_size(batch_size):
 def check_choice(value, name, choices):
     """Return ``value`` if it is one of ``choices``."""
     if not isinstance(value, str) or value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(choices)}; got {_brief(value)}.")
+        raise ValueError(f"{name} must be one of {', '.join(choices)}; got {brief(value)}.")
     return value
-
-
-def shapes_of(sizes):
-    """Return the parameter shapes ``[w0, b0, w1, b1, ...]`` of ``sizes``, in packed order."""
-    return [shape for n_in, n_out in zip(sizes[:-1], sizes[1:])
-            for shape in ((n_in, n_out), (n_out,))]
 
 
 def check_sizes(sizes):
@@ -140,20 +137,20 @@ def check_sizes(sizes):
     checked against k9tf's limits before anything is built.
     """
     if not _is_vector(sizes):
-        raise TypeError(f"sizes must be a sequence of ints, got {_brief(sizes)}.")
+        raise TypeError(f"sizes must be a sequence of ints, got {brief(sizes)}.")
     if len(sizes) < 2:
-        raise ValueError(f"sizes needs at least an input and an output size, got {_brief(sizes)}.")
+        raise ValueError(f"sizes needs at least an input and an output size, got {brief(sizes)}.")
     if len(sizes) - 1 > MAX_LAYERS:
-        raise ValueError(f"sizes gives {_plural(len(sizes) - 1, 'layer')}; k9tf builds at most "
+        raise ValueError(f"sizes gives {plural(len(sizes) - 1, 'layer')}; k9tf builds at most "
                          f"{MAX_LAYERS} (sizes has at most {MAX_LAYERS + 1} items).")
     sizes = [check_int(n, "sizes", minimum=1) for n in sizes]
     widest = max(sizes)
     if widest > MAX_UNITS:
         raise ValueError(f"sizes has a layer of {widest:,} units; k9tf builds layers of at most "
                          f"{MAX_UNITS:,}.")
-    parameters = sum(map(math.prod, shapes_of(sizes)))
+    parameters = count(sizes)
     if parameters > MAX_PARAMETERS:
-        raise ValueError(f"sizes {_brief(sizes)} would need {parameters:,} parameters; k9tf "
+        raise ValueError(f"sizes {brief(sizes)} would need {parameters:,} parameters; k9tf "
                          f"builds at most {MAX_PARAMETERS:,}.")
     return sizes
 
@@ -167,7 +164,7 @@ def check_options(sizes, model, overrides):
             continue
         if key == "bias":
             if not isinstance(value, bool):
-                raise TypeError(f"bias must be True or False, got {_brief(value)}.")
+                raise TypeError(f"bias must be True or False, got {brief(value)}.")
             options[key] = value
         else:
             options[key] = check_choice(value, key, OPTION_VALUES[key])
@@ -192,7 +189,7 @@ def _check_cell(value, where, dtype):
     if isinstance(value, np.generic):
         value = value.item()
     if not isinstance(value, (int, float)):
-        raise TypeError(f"{where} must be a number, got {_brief(value)}.")
+        raise TypeError(f"{where} must be a number, got {brief(value)}.")
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError(f"{where} must be a finite number (no NaN or Inf), got {value!r}.")
     try:
@@ -202,7 +199,7 @@ def _check_cell(value, where, dtype):
     with np.errstate(over="ignore"):
         if not np.isfinite(np.asarray(as_float, dtype)):
             raise ValueError(f"{where} must be within {dtype}'s range "
-                             f"(±{float(np.finfo(dtype).max):.8g}), got {_brief(value)}.")
+                             f"(±{float(np.finfo(dtype).max):.8g}), got {brief(value)}.")
 
 
 def _explain(rows, width, dtype, row_name, cell_name, takes):
@@ -213,10 +210,10 @@ def _explain(rows, width, dtype, row_name, cell_name, takes):
     """
     for i, row in enumerate(rows):
         if not _is_vector(row):
-            raise TypeError(f"{row_name(i)} must be a list of {_plural(width, 'number')}, "
-                            f"got {_brief(row)}.")
+            raise TypeError(f"{row_name(i)} must be a list of {plural(width, 'number')}, "
+                            f"got {brief(row)}.")
         if len(row) != width:
-            raise ValueError(f"{row_name(i)} has {_plural(len(row), 'value')}, {takes}.")
+            raise ValueError(f"{row_name(i)} has {plural(len(row), 'value')}, {takes}.")
         for j, value in enumerate(row):
             _check_cell(value, cell_name(i, j), dtype)
     return np.array([[float(value) for value in row] for row in rows])
@@ -268,7 +265,7 @@ def _table(rows, width, dtype, row_name, cell_name, takes):
 def _check_count(rows, name, units, limit_name="rows"):
     """Refuse more rows than k9tf evaluates in one call, before reading any of them."""
     if units is not None and len(rows) * units > MAX_VALUES:
-        raise ValueError(f"{name} has {_plural(len(rows), 'row')} for a network of "
+        raise ValueError(f"{name} has {plural(len(rows), 'row')} for a network of "
                          f"{units:,} units, {len(rows) * units:,} values; k9tf evaluates at "
                          f"most {MAX_VALUES:,} ({limit_name} x units) per call.")
 
@@ -280,13 +277,13 @@ def check_matrix(value, name, dtype="float64", width=None, takes=None):
     arguments; ``takes`` completes "row i has k values, ..." when ``width`` is given.
     """
     if not _is_vector(value):
-        raise TypeError(f"{name} must be a list of rows of numbers, got {_brief(value)}.")
+        raise TypeError(f"{name} must be a list of rows of numbers, got {brief(value)}.")
     if len(value) == 0:
         raise ValueError(f"{name} must not be empty.")
     first = value[0]
     if width is None:
         if not _is_vector(first):
-            raise TypeError(f"{name} row 0 must be a list of numbers, got {_brief(first)}.")
+            raise TypeError(f"{name} row 0 must be a list of numbers, got {brief(first)}.")
         width = len(first)
     _check_count(value, name, max(width, 1))
     if width == 0:
@@ -310,10 +307,10 @@ def check_network(network):
     unknown = [k for k in network if k not in NETWORK_KEYS]
     if missing or unknown:
         raise ValueError(f"network is malformed: missing keys {missing}, unknown keys "
-                         f"{_brief(unknown)}.")
+                         f"{brief(unknown)}.")
     version = network["version"]
     if isinstance(version, bool) or not isinstance(version, Integral) or version != FORMAT_VERSION:
-        raise ValueError(f"network version must be {FORMAT_VERSION}, got {_brief(version)}.")
+        raise ValueError(f"network version must be {FORMAT_VERSION}, got {brief(version)}.")
     overrides = {k: network[k] for k in ("activation", "output", "loss", "bias", "init", "dtype")}
     if any(v is None for v in overrides.values()):
         raise ValueError(f"network options must not be None, got {overrides!r}.")
@@ -326,28 +323,28 @@ def check_network(network):
     layers = network["layers"]
     if not _is_vector(layers) or len(layers) != len(sizes) - 1:
         raise ValueError(f"network layers must be a list of {len(sizes) - 1} layers for sizes "
-                         f"{_brief(sizes)}, got {_brief(layers)}.")
+                         f"{brief(sizes)}, got {brief(layers)}.")
     dtype = options["dtype"]
     params = []
     for i, (layer, n_in, n_out) in enumerate(zip(layers, sizes[:-1], sizes[1:])):
         if not isinstance(layer, Mapping) or set(layer) != {"weights", "biases"}:
             raise ValueError(f"network layer {i} must be a dict with keys 'weights' and "
-                             f"'biases', got {_brief(layer)}.")
+                             f"'biases', got {brief(layer)}.")
         name = f"network layer {i}"
         weights, biases = layer["weights"], layer["biases"]
         if not _is_vector(weights) or len(weights) != n_in:
             raise ValueError(f"{name} weights must be {n_in}x{n_out} (one row per unit below), "
-                             f"got {_brief(weights)}.")
+                             f"got {brief(weights)}.")
         params.append(_table(weights, n_out, dtype, lambda r, name=name: f"{name} weights row {r}",
                              lambda r, c, name=name: f"{name} weights[{r}][{c}]",
-                             f"the layer has {_plural(n_out, 'unit')} (weights {n_in}x{n_out})"))
+                             f"the layer has {plural(n_out, 'unit')} (weights {n_in}x{n_out})"))
         if not _is_vector(biases):
             raise ValueError(f"{name} biases must be a list of {n_out} numbers, "
-                             f"got {_brief(biases)}.")
+                             f"got {brief(biases)}.")
         rows = biases[np.newaxis] if isinstance(biases, np.ndarray) else [biases]
         params.append(_table(rows, n_out, dtype, lambda r, name=name: f"{name} biases",
                              lambda r, c, name=name: f"{name} biases[{c}]",
-                             f"the layer has {_plural(n_out, 'unit')}")[0])
+                             f"the layer has {plural(n_out, 'unit')}")[0])
     return {"sizes": sizes, "model": network["model"], **options}, params
 
 
@@ -362,7 +359,7 @@ def check_inputs(inputs, n_in, dtype, *, units=None):
     """
     if not _is_vector(inputs):
         raise TypeError(f"input must be a list of numbers or a list of such lists, "
-                        f"got {_brief(inputs)}.")
+                        f"got {brief(inputs)}.")
     if isinstance(inputs, np.ndarray) and inputs.ndim > 2:
         raise ValueError(f"input must be one row of numbers or a list of rows, got an array "
                          f"of shape {inputs.shape}.")
@@ -372,7 +369,7 @@ def check_inputs(inputs, n_in, dtype, *, units=None):
     single = inputs.ndim == 1 if isinstance(inputs, np.ndarray) else not _is_vector(inputs[0])
     if single:
         if len(inputs) != n_in:
-            raise ValueError(f"input has {_plural(len(inputs), 'value')}, {takes}.")
+            raise ValueError(f"input has {plural(len(inputs), 'value')}, {takes}.")
         rows = inputs[np.newaxis] if isinstance(inputs, np.ndarray) else [inputs]
         return _table(rows, n_in, dtype, lambda i: "input", lambda i, j: f"input[{j}]",
                       takes), True
@@ -410,22 +407,22 @@ def check_samples(samples, n_in, n_out, dtype, name="samples", *, units=None):
         if isinstance(samples, tuple):
             if len(samples) != 2:
                 raise ValueError(f"{name} as a tuple must be (inputs, labels), got "
-                                 f"{_plural(len(samples), 'item')}.")
+                                 f"{plural(len(samples), 'item')}.")
             inputs, labels = samples
         else:
             if set(samples) != {"inputs", "labels"}:
                 raise ValueError(f"{name} as a dict must have exactly the keys 'inputs' and "
-                                 f"'labels', got {_brief(sorted(map(str, samples)))}.")
+                                 f"'labels', got {brief(sorted(map(str, samples)))}.")
             inputs, labels = samples["inputs"], samples["labels"]
         for part, value in (("inputs", inputs), ("labels", labels)):
             if not _is_vector(value):
                 raise TypeError(f"{name} {part} must be a list of rows of numbers, "
-                                f"got {_brief(value)}.")
+                                f"got {brief(value)}.")
             _bounded(value, f"{name} {part}")
         if len(inputs) != len(labels):
             raise ValueError(f"{name} must have as many labels as inputs, got "
-                             f"{_plural(len(inputs), 'input')} and "
-                             f"{_plural(len(labels), 'label')}.")
+                             f"{plural(len(inputs), 'input')} and "
+                             f"{plural(len(labels), 'label')}.")
         if len(inputs) == 0:
             raise ValueError(f"{name} must not be empty.")
         _check_count(inputs, name, units, "samples")
@@ -437,7 +434,7 @@ def check_samples(samples, n_in, n_out, dtype, name="samples", *, units=None):
     if isinstance(samples, (*_TEXT, np.ndarray, Set)) or not hasattr(samples, "__iter__"):
         raise TypeError(f"{name} must be a list of [input, target] pairs (in order), an "
                         "(inputs, labels) tuple or a dict with 'inputs' and 'labels'; got "
-                        f"{_brief(samples)}.")
+                        f"{brief(samples)}.")
     pairs = _bounded(samples, name)
     if len(pairs) == 0:
         raise ValueError(f"{name} must not be empty.")
@@ -446,7 +443,7 @@ def check_samples(samples, n_in, n_out, dtype, name="samples", *, units=None):
                 and _is_vector(pair[1])):
             error = ValueError if _is_vector(pair) and len(pair) != 2 else TypeError
             raise error(f"{name}[{i}] must be [input, target], two lists of numbers; "
-                        f"got {_brief(pair)}.")
+                        f"got {brief(pair)}.")
     _check_count(pairs, name, units, "samples")
     x = _table([pair[0] for pair in pairs], n_in, dtype, lambda i: f"{name}[{i}] input",
                lambda i, j: f"{name}[{i}] input[{j}]", takes)

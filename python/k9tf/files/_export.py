@@ -13,10 +13,21 @@ import tempfile
 
 import numpy as np
 
+from .._version import __version__
+from ..engine import serving_outputs, tensorflow
+from ..model import (
+    ACTIVATIONS,
+    FORMAT_VERSION,
+    OUTPUTS,
+    PRESETS,
+    check_choice,
+    check_network,
+    check_options,
+    check_sizes,
+    layer_pairs,
+    make_network,
+)
 from ._io import _check_path
-from ._network import make_network
-from ._presets import ACTIVATIONS, FORMAT_VERSION, OUTPUTS, PRESETS
-from ._validation import check_choice, check_network, check_options, check_sizes
 
 FORMATS = ("keras", "savedmodel", "tflite", "onnx")
 """The values ``export`` takes for ``format``."""
@@ -55,11 +66,6 @@ def _replaceable_savedmodel(path):
         not os.listdir(path) or os.path.isfile(os.path.join(path, "saved_model.pb")))
 
 
-def _layers(params):
-    """Return ``[(weights, biases), ...]`` from the flat ``[w0, b0, w1, b1, ...]``."""
-    return list(zip(params[::2], params[1::2]))
-
-
 def _uses_bias(spec, params):
     """Return whether an export needs bias terms: trained ones, or any non-zero one."""
     return spec["bias"] or any(b.any() for b in params[1::2])
@@ -72,7 +78,7 @@ def _activations(spec):
 
 def _import_keras():
     """Return the keras module, imported after k9tf has set TensorFlow's environment."""
-    from ._tf import tf  # noqa: F401 - TF_ENABLE_ONEDNN_OPTS=0 etc. before Keras loads TF
+    tensorflow()  # TF_ENABLE_ONEDNN_OPTS=0 etc. before Keras loads TF
 
     # isort: split
     import keras
@@ -90,7 +96,7 @@ def _keras_model(spec, params):
                               name=f"dense_{i}")
            for i, (n, activation) in enumerate(zip(spec["sizes"][1:], _activations(spec)))],
         name="k9tf")
-    for layer, (w, b) in zip(model.layers, _layers(params)):
+    for layer, (w, b) in zip(model.layers, layer_pairs(params)):
         layer.set_weights([w, b] if use_bias else [w])
     return model
 
@@ -101,8 +107,7 @@ def _serving_module(spec, params, dtype):
     ``serve`` takes ``input`` of shape ``[None, sizes[0]]`` and returns
     ``{"output": [None, sizes[-1]]}``, with the very ops ``ff`` runs.
     """
-    from ._graph import _chain, _forward
-    from ._tf import tf
+    tf = tensorflow()
 
     module = tf.Module(name="k9tf")
     module.params = [tf.Variable(p.astype(dtype), trainable=False, name=f"{'wb'[i % 2]}{i // 2}")
@@ -111,8 +116,7 @@ def _serving_module(spec, params, dtype):
     @tf.function(input_signature=[tf.TensorSpec([None, spec["sizes"][0]], dtype, name="input")])
     def serve(x):
         # ff's own layers, without the gradient its training graph registers
-        return {"output": _forward(module.params, x, spec["activation"], spec["output"],
-                                   _chain)[1]}
+        return {"output": serving_outputs(module.params, x, spec["activation"], spec["output"])}
 
     module.serve = serve
     return module
@@ -123,14 +127,13 @@ def _write_keras(spec, params, temp):
 
 
 def _write_savedmodel(spec, params, temp):
-    from ._tf import tf
-
+    tf = tensorflow()
     module = _serving_module(spec, params, spec["dtype"])
     tf.saved_model.save(module, temp, signatures={"serving_default": module.serve})
 
 
 def _write_tflite(spec, params, temp):
-    from ._tf import tf
+    tf = tensorflow()
 
     # TFLite has no float64 MatMul or Tanh kernels, and this TensorFlow's
     # tf.lite.Interpreter has no Flex delegate for TensorFlow's: a float64
@@ -150,12 +153,11 @@ def _write_onnx(spec, params, temp):
                           "pip install 'k9tf[export]'.") from error
     from onnx import helper, numpy_helper
 
-    from . import __version__
 
     dtype = helper.np_dtype_to_tensor_dtype(np.dtype(spec["dtype"]))
     nodes, weights, h = [], [], "input"
     use_bias = _uses_bias(spec, params)
-    for i, ((w, b), activation) in enumerate(zip(_layers(params), _activations(spec))):
+    for i, ((w, b), activation) in enumerate(zip(layer_pairs(params), _activations(spec))):
         weights.append(numpy_helper.from_array(w, f"w{i}"))
         nodes.append(helper.make_node("MatMul", [h, f"w{i}"], [h := f"matmul{i}"]))
         if use_bias:
@@ -377,5 +379,5 @@ def from_keras(model):
     spec, params = check_network({
         "version": FORMAT_VERSION, "sizes": sizes, "model": preset or "default",
         **check_options(sizes, preset or "default", options), "seed": None,
-        "layers": [{"weights": w, "biases": b} for w, b in _layers(params)]})
+        "layers": [{"weights": w, "biases": b} for w, b in layer_pairs(params)]})
     return make_network(spec, params, None)

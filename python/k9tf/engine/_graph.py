@@ -21,14 +21,13 @@ model or session is closed only once no call is using it.
 """
 
 import collections
-import math
 import threading
 from contextlib import contextmanager
 
 import numpy as np
 
+from ..model import count, shapes_of, slices_of
 from ._tf import config_pb2, tf, tf1
-from ._validation import shapes_of
 
 MAX_MODELS = 16
 """Architectures whose graph and session are kept (about 5 MB each)."""
@@ -104,6 +103,14 @@ def _forward(params, x, activation, output, dense=_dense):
     return z, _ACTIVATIONS[output](z)
 
 
+def outputs_of(params, x, activation, output):
+    """Return the network output for tensors ``params`` and ``x`` with :func:`ff`'s own layers.
+
+    No gradient is registered: for graphs that serve, not train (exports).
+    """
+    return _forward(params, x, activation, output, _chain)[1]
+
+
 def _sample_losses(z, y, targets, loss):
     """Return the loss of each sample (row)."""
     if loss == "softmax-cross-entropy":
@@ -117,12 +124,8 @@ def _correct(y, targets):
 
 
 def _unpack(flat, sizes):
-    params, offset = [], 0
-    for shape in shapes_of(sizes):
-        size = int(np.prod(shape))
-        params.append(tf.reshape(flat[offset:offset + size], shape))
-        offset += size
-    return params
+    """Return the packed vector ``flat`` as ``[w0, b0, ...]`` tensors (see :mod:`k9tf.model`)."""
+    return [tf.reshape(flat[start:stop], shape) for start, stop, shape in slices_of(sizes)]
 
 
 def _pack(params):
@@ -178,7 +181,7 @@ class Model:
         self._loops = {}
         self._stepper = None
         self.rates = {}  # seconds per training step measured, by compiled shape
-        n_params = sum(map(math.prod, shapes_of(sizes)))
+        n_params = count(sizes)
         with self.graph.as_default():
             self.packed = tf1.placeholder(self.dtype, [n_params], name="params")
             self.inputs = tf1.placeholder(self.dtype, [None, sizes[0]], name="inputs")

@@ -4,8 +4,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._layout import to_layers
 from ._presets import FORMAT_VERSION, MAX_LAYERS
-from ._validation import _brief, check_network, check_options, check_seed, check_sizes
+from ._validation import brief, check_network, check_options, check_seed, check_sizes
 
 
 def _truncated_normal(rng, shape):
@@ -31,10 +32,7 @@ def make_network(spec, params, seed):
     ``params`` is the flat list ``[w0, b0, w1, b1, ...]``; values become Python
     floats exactly (a float32 weight is carried as the double it equals).
     """
-    layers = [
-        {"weights": w.tolist(), "biases": b.tolist()} for w, b in zip(params[::2], params[1::2])
-    ]
-    return {"version": FORMAT_VERSION, **spec, "seed": seed, "layers": layers}
+    return {"version": FORMAT_VERSION, **spec, "seed": seed, "layers": to_layers(params)}
 
 
 def construct_network(*sizes, model="default", activation=None, output=None, loss=None,
@@ -128,7 +126,7 @@ def from_k9(k9_network):
     ([2, 2], [[0.1, 0.2], [0.3, 0.4]])
     """
     if isinstance(k9_network, (str, bytes)) or not isinstance(k9_network, Sequence):
-        raise TypeError(f"k9_network must be k9's network vector, got {_brief(k9_network)}.")
+        raise TypeError(f"k9_network must be k9's network vector, got {brief(k9_network)}.")
     if len(k9_network) < 3 or len(k9_network) % 2 == 0:
         raise ValueError("k9_network must be [input W hidden W ... output]: an odd number "
                          f"(>= 3) of items, got {len(k9_network):,}.")
@@ -139,7 +137,7 @@ def from_k9(k9_network):
     for i, item in enumerate(k9_network):
         kind = "a neuron vector" if i % 2 == 0 else "a weight matrix (one row per neuron below)"
         if isinstance(item, (str, bytes)) or not isinstance(item, (Sequence, np.ndarray)):
-            raise TypeError(f"k9_network[{i}] must be {kind}, got {_brief(item)}.")
+            raise TypeError(f"k9_network[{i}] must be {kind}, got {brief(item)}.")
         if i % 2 == 0:
             sizes.append(len(item))
     try:

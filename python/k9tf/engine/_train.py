@@ -10,9 +10,7 @@ import time
 
 import numpy as np
 
-from ._cache import checked_network, unpack
-from ._network import make_network
-from ._validation import (
+from ..model import (
     check_batch_size,
     check_choice,
     check_epochs,
@@ -20,6 +18,10 @@ from ._validation import (
     check_learning_rate,
     check_samples,
     check_seed,
+    checked_network,
+    make_network,
+    pack,
+    unpack,
 )
 
 logger = logging.getLogger("k9tf")
@@ -161,7 +163,7 @@ class _Run:
                 j = (i % self.batches) * self.size
                 stepper.step(self.session, self.x[j:j + self.size], self.y[j:j + self.size],
                              self.learning_rate)
-            self.packed = np.concatenate([p.ravel() for p in stepper.read(self.session)])
+            self.packed = pack(stepper.read(self.session))
         self.check_finite(mark)
         return mark
 

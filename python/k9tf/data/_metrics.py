@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ._validation import _plural, check_matrix
+from ..model import check_matrix, plural
 
 
 def accuracy(predictions, labels):
@@ -36,6 +36,6 @@ def accuracy(predictions, labels):
     labels = check_matrix(labels, "labels", width=width, takes=f"predictions have {width}")
     if len(labels) != len(predictions):
         raise ValueError(f"labels must have one row per prediction, got "
-                         f"{_plural(len(labels), 'label row')} and "
-                         f"{_plural(len(predictions), 'prediction row')}.")
+                         f"{plural(len(labels), 'label row')} and "
+                         f"{plural(len(predictions), 'prediction row')}.")
     return float(np.mean(np.argmax(predictions, 1) == np.argmax(labels, 1)))

@@ -14,12 +14,12 @@ every time.
 
 import collections
 import marshal
-import math
 import threading
 
 import numpy as np
 
-from ._validation import check_network, shapes_of
+from ._layout import count, pack, unpack
+from ._validation import check_network
 
 MAX_ENTRIES = 64
 """Networks remembered (least recently used first out)."""
@@ -35,7 +35,7 @@ def _parameters(network):
     sizes = network.get("sizes") if isinstance(network, dict) else None
     if not isinstance(sizes, list) or not all(type(n) is int for n in sizes):
         return None
-    return sum(map(math.prod, shapes_of(sizes)))
+    return count(sizes)
 
 
 _SCALARS = {int, float, bool, str, type(None)}
@@ -100,7 +100,7 @@ def checked_network(network):
                 _entries.move_to_end(key)
     if hit is None:
         spec, params = check_network(network)
-        packed = np.concatenate([p.ravel() for p in params])
+        packed = pack(params)
         packed.flags.writeable = False
         hit = spec, unpack(packed, spec["sizes"]), packed
         if key is not None:
@@ -110,26 +110,3 @@ def checked_network(network):
                     _entries.popitem(last=False)
     spec, params, packed = hit
     return {**spec, "sizes": list(spec["sizes"])}, list(params), packed
-
-
-def unpack(packed, sizes):
-    """Return ``[w0, b0, w1, b1, ...]`` as views into the flat ``packed`` for layer ``sizes``.
-
-    Parameters
-    ----------
-    packed : numpy.ndarray
-        The parameters, flat, in that order.
-    sizes : Sequence of int
-        Layer widths, input first.
-
-    Returns
-    -------
-    list of numpy.ndarray
-        Weights shaped ``(n_in, n_out)`` and biases shaped ``(n_out,)``.
-    """
-    params, offset = [], 0
-    for shape in shapes_of(sizes):
-        size = math.prod(shape)
-        params.append(packed[offset:offset + size].reshape(shape))
-        offset += size
-    return params

@@ -23,8 +23,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._presets import FORMAT_VERSION, MAX_FILE_BYTES
-from ._validation import check_network
+from ..model import FORMAT_VERSION, MAX_FILE_BYTES, check_network
 
 STALE_SECONDS = 600
 """Age after which an unlocked temporary file is taken for a crashed save's and removed."""
@@ -187,7 +186,7 @@ def _remove_stale(directory):
 
 
 def write_atomic(path, write, name="path"):
-    """Write a file through ``write(binary_file)``, atomically, as :mod:`k9tf._io` describes.
+    """Write a file through ``write(binary_file)``, atomically, as :mod:`k9tf.files` describes.
 
     Parameters
     ----------

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ._ff import ff
-from ._io import write_atomic
+from ..engine import ff
+from ..files import write_atomic
 
 
 def plot_training(history, network, path):

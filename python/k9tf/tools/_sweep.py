@@ -19,13 +19,12 @@ from contextlib import ExitStack
 
 import numpy as np
 
-from ._ff import ff
-from ._logic import LOGIC_FUNCTIONS, sample_logic_fn
-from ._network import construct_network
-from ._presets import ACTIVATIONS, PRESETS
-from ._train import train
-from ._validation import (
-    _brief,
+from ..data import LOGIC_FUNCTIONS, sample_logic_fn
+from ..engine import ff, load, train
+from ..model import (
+    ACTIVATIONS,
+    PRESETS,
+    brief,
     check_choice,
     check_int,
     check_learning_rate,
@@ -33,6 +32,7 @@ from ._validation import (
     check_samples,
     check_seed,
     check_sizes,
+    construct_network,
 )
 
 MAX_RUNS = 10_000
@@ -63,7 +63,7 @@ def _sequence(values, name):
     if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, (Sequence,
                                                                             np.ndarray)):
         raise TypeError(f"{name} must be a list of values (the grid's points on that axis), "
-                        f"got {_brief(values)}.")
+                        f"got {brief(values)}.")
     values = list(values)
     if not values:
         raise ValueError(f"{name} must not be empty.")
@@ -77,7 +77,7 @@ def _axis(values, name, check):
     if len(set(keys)) != len(keys):
         repeated = next(v for i, v in enumerate(checked) if keys[i] in keys[:i])
         raise ValueError(f"{name} must not repeat a value, got {repeated!r} twice in "
-                         f"{_brief(values)}.")
+                         f"{brief(values)}.")
     return checked
 
 
@@ -124,17 +124,17 @@ def _check_scheduler(scheduler, n_workers):
                              f"{scheduler!r}.")
     elif not _is_client(scheduler):
         raise TypeError("scheduler must be 'local', 'serial', a Dask scheduler address or "
-                        f"a distributed.Client, got {_brief(scheduler)}.")
+                        f"a distributed.Client, got {brief(scheduler)}.")
     if n_workers is not None:
         if scheduler != "local":
             raise ValueError(f"n_workers is for scheduler='local' only, got n_workers="
-                             f"{n_workers!r} with scheduler={_brief(scheduler)}.")
+                             f"{n_workers!r} with scheduler={brief(scheduler)}.")
         n_workers = check_int(n_workers, "n_workers", minimum=1)
     if scheduler != "serial":
         try:
             import distributed  # noqa: F401, PLC0415 - optional dependency
         except ImportError as error:
-            raise ImportError(f"scheduler={_brief(scheduler)} needs Dask: pip install "
+            raise ImportError(f"scheduler={brief(scheduler)} needs Dask: pip install "
                               f"'k9tf[dask]', or use scheduler='serial' ({error}).") from None
     return scheduler, n_workers
 
@@ -172,7 +172,7 @@ def _run(config, data):
     task, whose samples are drawn from the run's seed) and the validation set
     (None: a logic task draws its own, given samples have none).
     """
-    from ._graph import model_for  # noqa: F401, PLC0415 - TensorFlow loads before the clock
+    load()  # TensorFlow loads before the clock
 
     began = time.perf_counter()
     task, seed, samples, validation = config["task"], config["seed"], *data
@@ -502,7 +502,7 @@ def sweep(task="xor", *, seeds=range(10), learning_rates=(0.5,), sizes=((2, 3, 2
     if validation is not None:
         validation = check_samples(validation, n_in, n_out, "float64", name="validation")
     if not isinstance(progress, bool):
-        raise TypeError(f"progress must be True or False, got {_brief(progress)}.")
+        raise TypeError(f"progress must be True or False, got {brief(progress)}.")
     scheduler, n_workers = _check_scheduler(scheduler, n_workers)
     configs = _grid(names, sizes, models, activations, learning_rates, batch_sizes, epochs,
                     seeds, n_samples)

@@ -6,8 +6,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from ._cache import checked_network
-from ._validation import check_inputs
+from ..model import check_inputs, checked_network
 
 _GC_ROWS = 10_000  # outputs this long are turned into lists with the garbage collector paused
 _gc_lock = threading.Lock()

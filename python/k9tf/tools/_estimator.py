@@ -8,17 +8,18 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._ff import ff
-from ._network import construct_network
-from ._presets import ACTIVATIONS, DTYPES, PRESETS
-from ._train import train
-from ._validation import (
-    _brief,
+from ..engine import ff, train
+from ..model import (
+    ACTIVATIONS,
+    DTYPES,
+    PRESETS,
+    brief,
     check_batch_size,
     check_choice,
     check_int,
     check_learning_rate,
     check_seed,
+    construct_network,
 )
 
 
@@ -30,15 +31,15 @@ def _check_hidden_layer_sizes(hidden_layer_sizes):
         hidden_layer_sizes, (Sequence, np.ndarray)
     ):
         raise TypeError("hidden_layer_sizes must be an int or a sequence of ints, "
-                        f"got {_brief(hidden_layer_sizes)}.")
+                        f"got {brief(hidden_layer_sizes)}.")
     sizes = list(hidden_layer_sizes)
     for n in sizes:
         if isinstance(n, bool) or not isinstance(n, Integral):
             raise TypeError("hidden_layer_sizes must hold ints, got "
-                            f"hidden_layer_sizes={_brief(hidden_layer_sizes)}.")
+                            f"hidden_layer_sizes={brief(hidden_layer_sizes)}.")
         if n < 1:
             raise ValueError("hidden_layer_sizes must hold ints >= 1, got "
-                             f"hidden_layer_sizes={_brief(hidden_layer_sizes)}.")
+                             f"hidden_layer_sizes={brief(hidden_layer_sizes)}.")
     return [int(n) for n in sizes]
 
 
@@ -49,7 +50,7 @@ def _check_random_state(random_state):
     if random_state is not None and (isinstance(random_state, bool)
                                      or not isinstance(random_state, Integral)):
         raise TypeError("random_state must be None, an int or a numpy RandomState, "
-                        f"got {_brief(random_state)}.")
+                        f"got {brief(random_state)}.")
     return check_seed(random_state, "random_state")
 
 
@@ -154,7 +155,7 @@ class K9Classifier(ClassifierMixin, BaseEstimator):
         check_int(self.epochs, "epochs", minimum=1)
         check_batch_size(self.batch_size)
         if not isinstance(self.shuffle, (bool, np.bool_)):
-            raise TypeError(f"shuffle must be True or False, got {_brief(self.shuffle)}.")
+            raise TypeError(f"shuffle must be True or False, got {brief(self.shuffle)}.")
         check_choice(self.model, "model", tuple(PRESETS))
         if self.dtype is not None:
             check_choice(self.dtype, "dtype", DTYPES)

@@ -4,8 +4,7 @@ import random
 
 import numpy as np
 
-from ._presets import MAX_SAMPLES
-from ._validation import check_int, check_seed
+from ..model import MAX_SAMPLES, check_int, check_seed
 
 _random = random.Random()
 

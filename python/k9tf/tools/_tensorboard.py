@@ -1,6 +1,8 @@
 """TensorBoard scalar summaries of a training run's history records."""
 
-from ._tf import tf
+from ..engine import tensorflow
+
+tf = tensorflow()
 
 
 class ScalarWriter:

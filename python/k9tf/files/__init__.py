@@ -1,0 +1,7 @@
+"""Files: networks saved and loaded as JSON, exports to other formats, checked output paths."""
+
+from ._export import FORMATS, export, from_keras
+from ._io import load_network, save_network, writable_directory, writable_file, write_atomic
+
+__all__ = ["FORMATS", "export", "from_keras", "load_network", "save_network",
+           "writable_directory", "writable_file", "write_atomic"]

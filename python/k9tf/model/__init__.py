@@ -1,0 +1,52 @@
+"""The data model: a network as plain data, its options and limits, its parameter layout, checks.
+
+Nothing here imports TensorFlow; every other layer builds on these values.
+"""
+
+from ._cache import checked_network
+from ._layout import count, layer_pairs, pack, shapes_of, slices_of, to_layers, unpack
+from ._network import construct_network, from_k9, make_network
+from ._presets import (
+    ACTIVATIONS,
+    DTYPES,
+    FORMAT_VERSION,
+    INITS,
+    LOSSES,
+    MAX_EPOCHS,
+    MAX_FILE_BYTES,
+    MAX_LAYERS,
+    MAX_PARAMETERS,
+    MAX_SAMPLES,
+    MAX_UNITS,
+    MAX_VALUES,
+    OPTION_VALUES,
+    OUTPUTS,
+    PRESETS,
+)
+from ._validation import (
+    NETWORK_KEYS,
+    brief,
+    check_batch_size,
+    check_choice,
+    check_epochs,
+    check_inputs,
+    check_int,
+    check_learning_rate,
+    check_matrix,
+    check_network,
+    check_options,
+    check_samples,
+    check_seed,
+    check_sizes,
+    plural,
+)
+
+__all__ = [
+    "ACTIVATIONS", "DTYPES", "FORMAT_VERSION", "INITS", "LOSSES", "MAX_EPOCHS", "MAX_FILE_BYTES",
+    "MAX_LAYERS", "MAX_PARAMETERS", "MAX_SAMPLES", "MAX_UNITS", "MAX_VALUES", "NETWORK_KEYS",
+    "OPTION_VALUES", "OUTPUTS", "PRESETS", "brief", "check_batch_size", "check_choice",
+    "check_epochs", "check_inputs", "check_int", "check_learning_rate", "check_matrix",
+    "check_network", "check_options", "check_samples", "check_seed", "check_sizes",
+    "checked_network", "construct_network", "count", "from_k9", "layer_pairs", "make_network",
+    "pack", "plural", "shapes_of", "slices_of", "to_layers", "unpack",
+]
