@@ -364,7 +364,7 @@ def test_bad_arguments_fail_before_any_run(monkeypatch, kwargs, error, match):
 @pytest.mark.parametrize("args, message", [
     (["--csv", "missing/rows.csv"], "--csv 'missing/rows.csv' is in a directory that does "
                                     "not exist."),
-    (["--json", "."], "--json '.' is a directory."),
+    (["--json", "."], "--json '.' is a directory; give a file name."),
     (["--scheduler", "serial", "--workers", "2"], "n_workers is for scheduler='local' only"),
     (["--lr", "-1"], "learning_rates[0]"),
 ])

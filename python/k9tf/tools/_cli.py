@@ -242,7 +242,7 @@ def _train(args):
     if args.plot is not None:
         from ._plot import plot_training  # noqa: PLC0415 - matplotlib is optional
 
-        print(f"plotted {plot_training(history, network, args.plot)}")
+        print(f"plotted {plot_training(history, network, args.plot, '--plot')}")
     return 0
 
 
