@@ -58,26 +58,47 @@ _CONNECT_SECONDS = 30  # to reach a scheduler address
 _POLL_SECONDS = 1.0  # how often the Dask wait checks that the cluster has workers
 
 
-def _sequence(values, name):
-    """Return ``values`` as a non-empty list, refusing strings, dicts and scalars."""
+def _length(values, name):
+    """Return how many values an axis holds, refusing strings, dicts, scalars and iterators.
+
+    Only the length is read, so ``range(10**12)`` costs nothing to refuse.
+    """
     if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, (Sequence,
                                                                             np.ndarray)):
         raise TypeError(f"{name} must be a list of values (the grid's points on that axis), "
                         f"got {brief(values)}.")
-    values = list(values)
-    if not values:
+    try:
+        n = len(values)
+    except OverflowError:  # a range longer than sys.maxsize
+        n = math.inf
+    if not n:
         raise ValueError(f"{name} must not be empty.")
-    return values
+    return n
+
+
+def _check_runs(axes):
+    """Raise ValueError if the grid of ``axes`` (name: length) has more than MAX_RUNS runs."""
+    runs = math.prod(axes.values())
+    if runs > MAX_RUNS:
+        shape = " x ".join(f"{n:,}" if n != math.inf else "more than 2**63" for n in
+                           axes.values())
+        total = f"{runs:,}" if runs != math.inf else "more than 2**63"
+        raise ValueError(f"the grid has {total} runs ({shape}: {' x '.join(axes)}); a sweep "
+                         f"makes at most {MAX_RUNS:,}.")
 
 
 def _axis(values, name, check):
     """Return the checked values of a grid axis, refusing an empty axis and duplicates."""
-    checked = [check(value, f"{name}[{i}]") for i, value in enumerate(_sequence(values, name))]
-    keys = [tuple(v) if isinstance(v, list) else v for v in checked]
-    if len(set(keys)) != len(keys):
-        repeated = next(v for i, v in enumerate(checked) if keys[i] in keys[:i])
-        raise ValueError(f"{name} must not repeat a value, got {repeated!r} twice in "
-                         f"{brief(values)}.")
+    _length(values, name)
+    checked, seen = [], set()
+    for i, value in enumerate(values):
+        value = check(value, f"{name}[{i}]")
+        key = tuple(value) if isinstance(value, list) else value
+        if key in seen:
+            raise ValueError(f"{name} must not repeat a value, got {value!r} twice in "
+                             f"{brief(values)}.")
+        seen.add(key)
+        checked.append(value)
     return checked
 
 
@@ -144,12 +165,6 @@ def _grid(names, sizes, models, activations, learning_rates, batch_sizes, epochs
     """Return the run configurations in grid order (the last axis varies fastest)."""
     axes = [names or [None], models, activations, sizes, learning_rates, batch_sizes, epochs,
             seeds]
-    runs = math.prod(len(axis) for axis in axes)
-    if runs > MAX_RUNS:
-        shape = " x ".join(str(len(axis)) for axis in axes)
-        raise ValueError(f"the grid has {runs} runs ({shape}: tasks x models x activations x "
-                         f"sizes x learning_rates x batch_sizes x epochs x seeds); a sweep makes "
-                         f"at most {MAX_RUNS}.")
     keys = ("task", "model", "activation", "sizes", "learning_rate", "batch_size", "epochs",
             "seed")
     return [{**dict(zip(keys, point)), "samples": n_samples}
@@ -470,6 +485,11 @@ def sweep(task="xor", *, seeds=range(10), learning_rates=(0.5,), sizes=((2, 3, 2
     [('2-4-2', 0, True), ('2-4-2', 1, True)]
     """
     names, samples = _check_task(task)
+    _check_runs({"tasks": 1 if names is None else len(names),
+                 **{name: _length(values, name) for name, values in (
+                     ("models", models), ("activations", activations), ("sizes", sizes),
+                     ("learning_rates", learning_rates), ("batch_sizes", batch_sizes),
+                     ("epochs", epochs), ("seeds", seeds))}})
     sizes = _axis(sizes, "sizes", _rewrapped(check_sizes))
     if names is not None:
         for architecture in sizes:
