@@ -12,6 +12,7 @@ import itertools
 import logging
 import math
 import os
+import re
 import time
 import uuid
 from collections.abc import Mapping, Sequence
@@ -53,6 +54,10 @@ SCHEDULERS = ("local", "serial")
 LOGIC_INPUTS = [[0, 0], [0, 1], [1, 0], [1, 1]]
 """The four inputs a network must get right to have learned a logic task."""
 
+WORKER_BYTES = 3 * 2**29
+"""Memory a local cluster's worker is given at least (1.5 GiB); see :func:`max_workers`."""
+
+_ADDRESS = re.compile(r"(?:tcp|tls|ws|wss|ucx)://(\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]@]+):(\d{1,5})")
 _NO_WORKER_SECONDS = 60.0  # a Dask cluster without workers this long fails the sweep
 _CONNECT_SECONDS = 30  # to reach a scheduler address
 _POLL_SECONDS = 1.0  # how often the Dask wait checks that the cluster has workers
@@ -80,11 +85,11 @@ def _check_runs(axes):
     """Raise ValueError if the grid of ``axes`` (name: length) has more than MAX_RUNS runs."""
     runs = math.prod(axes.values())
     if runs > MAX_RUNS:
-        shape = " x ".join(f"{n:,}" if n != math.inf else "more than 2**63" for n in
-                           axes.values())
-        total = f"{runs:,}" if runs != math.inf else "more than 2**63"
-        raise ValueError(f"the grid has {total} runs ({shape}: {' x '.join(axes)}); a sweep "
-                         f"makes at most {MAX_RUNS:,}.")
+        def shown(n):
+            return str(n) if n != math.inf else "more than 2**63"
+        shape = " x ".join(shown(n) for n in axes.values())
+        raise ValueError(f"the grid has {shown(runs)} runs ({shape}: {' x '.join(axes)}); a "
+                         f"sweep makes at most {MAX_RUNS}.")
 
 
 def _axis(values, name, check):
@@ -136,13 +141,41 @@ def _is_client(value):
     return isinstance(value, Client)
 
 
+def max_workers():
+    """Return the most worker processes a local cluster may start on this machine.
+
+    Dask gives each worker an equal share of the memory and restarts one that
+    outgrows it; a worker that has run TensorFlow needs about
+    :data:`WORKER_BYTES`. More than four workers a core only queue for it.
+
+    Returns
+    -------
+    int
+        At least 1: ``min(4 * cores, memory // WORKER_BYTES)``.
+    """
+    cores = os.cpu_count() or 1
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        memory = WORKER_BYTES * 4 * cores
+    return max(1, min(4 * cores, memory // WORKER_BYTES))
+
+
+def _check_address(scheduler):
+    """Return ``scheduler`` if it is a Dask address ``scheme://host:port`` k9tf can reach."""
+    match = _ADDRESS.fullmatch(scheduler)
+    if match is None or not 0 < int(match.group(2)) < 65536:
+        raise ValueError("scheduler must be 'local', 'serial', a Dask scheduler address "
+                         "like 'tcp://127.0.0.1:8786' (scheme tcp, tls, ws, wss or ucx, then "
+                         f"host:port) or a distributed.Client, got {scheduler!r}.")
+    return scheduler
+
+
 def _check_scheduler(scheduler, n_workers):
     """Return ``(scheduler, n_workers)`` checked; n_workers only goes with ``"local"``."""
     if isinstance(scheduler, str):
-        if scheduler not in SCHEDULERS and "://" not in scheduler:
-            raise ValueError("scheduler must be 'local', 'serial', a Dask scheduler address "
-                             "like 'tcp://127.0.0.1:8786' or a distributed.Client, got "
-                             f"{scheduler!r}.")
+        if scheduler not in SCHEDULERS:
+            _check_address(scheduler)
     elif not _is_client(scheduler):
         raise TypeError("scheduler must be 'local', 'serial', a Dask scheduler address or "
                         f"a distributed.Client, got {brief(scheduler)}.")
@@ -151,6 +184,11 @@ def _check_scheduler(scheduler, n_workers):
             raise ValueError(f"n_workers is for scheduler='local' only, got n_workers="
                              f"{n_workers!r} with scheduler={brief(scheduler)}.")
         n_workers = check_int(n_workers, "n_workers", minimum=1)
+        if n_workers > (most := max_workers()):
+            raise ValueError(
+                f"n_workers must be at most {most} on this machine ({os.cpu_count()} cores; "
+                f"each TensorFlow worker needs about {WORKER_BYTES / 2**30:.1f} GiB of the "
+                f"memory Dask shares between them), got {n_workers}.")
     if scheduler != "serial":
         try:
             import distributed  # noqa: F401, PLC0415 - optional dependency
@@ -324,7 +362,7 @@ def _dask_rows(scheduler, n_workers, configs, data, bar):
         elif isinstance(scheduler, str):
             try:
                 client = stack.enter_context(Client(scheduler, timeout=_CONNECT_SECONDS))
-            except (OSError, TimeoutError) as error:
+            except (OSError, TimeoutError, ValueError, TypeError) as error:
                 raise OSError(f"scheduler {scheduler!r} cannot be reached: {error}") from None
         else:
             client = scheduler
