@@ -424,3 +424,35 @@ def test_unclear_scheduler_addresses_are_refused_naming_scheduler(monkeypatch, a
     monkeypatch.setattr(_sweep, "_dask_rows", lambda *args: pytest.fail("Dask was reached"))
     with pytest.raises(ValueError, match=f"^scheduler must be .* got '{address}'"):
         k9tf.sweep("xor", scheduler=address)
+
+
+def _group(pgid):
+    """Return the pids of the live processes in process group ``pgid``."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as file:
+                fields = file.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            pids.append(int(entry))
+    return pids
+
+
+@pytest.mark.parametrize("members", [2, 4], ids=["while-workers-start", "while-they-run"])
+def test_ctrl_c_on_a_local_cluster_prints_one_line(tmp_path, members):
+    # Issue 22, item 14: the terminal's Ctrl-C reaches the whole process group.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "k9tf", "sweep", "--fn", "xor", "--seeds", "40", "--epochs",
+         "20000", "--workers", "2"], cwd=tmp_path, env=environment(), text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        wait_for(lambda: len(_group(process.pid)) >= members, f"{members} processes",
+                 every=0.01)
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=DEADLINE)
+    finally:
+        stop([process])
+    assert process.returncode == 130 and err == "k9tf sweep: interrupted\n", err
+    assert list(tmp_path.iterdir()) == []

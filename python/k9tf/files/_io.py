@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..model import FORMAT_VERSION, MAX_FILE_BYTES, check_network
+from ..model import FORMAT_VERSION, MAX_FILE_BYTES, MAX_LAYERS, MAX_PARAMETERS, check_network
 from ._write import check_path, kind, os_error, write_atomic
 
 
@@ -92,7 +92,10 @@ def load_network(path):
     """Load and validate a network saved by :func:`save_network`.
 
     Only a regular file of at most 256 MiB is read (the largest network k9tf
-    builds takes about 105 MB); anything else is refused before reading.
+    builds takes about 105 MB); anything else is refused before reading, and
+    a file holding more JSON lists, objects or items than any network can
+    (see :data:`MAX_CONTAINERS`, :data:`MAX_ITEMS`) before it is parsed, so
+    memory stays within about 1 GB whatever the file holds.
 
     Parameters
     ----------
@@ -137,6 +140,7 @@ def load_network(path):
             raise os_error("path", path, error, "read") from None
     if len(data) > MAX_FILE_BYTES:
         raise ValueError(too_big)
+    _check_structure(data, path)
     try:
         network = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError) as error:
@@ -148,6 +152,32 @@ def load_network(path):
     except (TypeError, ValueError) as error:
         raise ValueError(f"path {path!r} holds an invalid network: {error}") from None
     return network
+
+
+MAX_CONTAINERS = MAX_PARAMETERS + 4 * MAX_LAYERS + 16
+"""Most JSON lists and objects a network file may hold: a weight row each, a few per layer."""
+
+MAX_ITEMS = 2 * MAX_PARAMETERS + 4 * MAX_LAYERS + 64
+"""Most commas (list items and object keys, less one per container) a network file may hold."""
+
+
+def _check_structure(data, path):
+    """Raise ValueError if the JSON text ``data`` holds more containers or items than a network can.
+
+    A network of :data:`MAX_PARAMETERS` has at most one list per weight row
+    plus a few per layer, and a comma between any two numbers. Counting
+    brackets, braces and commas (strings included, which only overcounts) is
+    a pass over the bytes with no allocation, so a file of a million empty
+    lists or of nothing but numbers is refused before ``json`` builds the
+    gigabytes of Python objects it would take.
+    """
+    containers = data.count(b"[") + data.count(b"{")
+    items = data.count(b",")
+    if containers > MAX_CONTAINERS or items > MAX_ITEMS:
+        raise ValueError(
+            f"path {path!r} holds {containers:,} JSON lists and objects and {items:,} commas; "
+            f"a network file holds at most {MAX_CONTAINERS:,} and {MAX_ITEMS:,} (a network "
+            f"has at most {MAX_PARAMETERS:,} parameters), so it is not one.")
 
 
 def _refuse_constant(name):

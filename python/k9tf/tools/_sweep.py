@@ -13,10 +13,11 @@ import logging
 import math
 import os
 import re
+import sys
 import time
 import uuid
 from collections.abc import Mapping, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 
 import numpy as np
 
@@ -339,6 +340,29 @@ def _wait(client, futures, configs, bar):
                                    "were left undone.")
 
 
+@contextmanager
+def _workers_stderr_to_null():
+    """Point descriptor 2 at the null device meanwhile, for the processes started then.
+
+    The local cluster's worker processes inherit it for good: a terminal's
+    Ctrl-C goes to the whole process group, and a worker it meets while it
+    starts prints a traceback of its own imports; run failures come back
+    through Dask, so the workers' stderr holds nothing the sweep reports.
+    This process's own stderr is back as soon as the cluster has started.
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(null)
+
+
 def _dask_rows(scheduler, n_workers, configs, data, bar):
     """Run ``configs`` on Dask and return their rows in grid order."""
     from distributed import Client, LocalCluster  # noqa: PLC0415 - optional dependency
@@ -346,12 +370,13 @@ def _dask_rows(scheduler, n_workers, configs, data, bar):
     with ExitStack() as stack:
         if scheduler == "local":
             try:
-                cluster = stack.enter_context(LocalCluster(
-                    n_workers=n_workers, processes=True, threads_per_worker=1,
-                    dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"},
-                    # a worker that has run TensorFlow takes seconds to exit; its nanny then
-                    # kills it at close with a warning that says nothing about the sweep
-                    silence_logs=logging.ERROR))
+                with _workers_stderr_to_null():
+                    cluster = stack.enter_context(LocalCluster(
+                        n_workers=n_workers, processes=True, threads_per_worker=1,
+                        dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"},
+                        # a worker that has run TensorFlow takes seconds to exit; its nanny
+                        # then kills it at close with a warning that says nothing of the sweep
+                        silence_logs=logging.ERROR))
             except RuntimeError as error:
                 raise RuntimeError(
                     f"the local Dask cluster could not start its worker processes ({error}); "
