@@ -11,6 +11,8 @@ import time
 import numpy as np
 
 from ..model import (
+    MAX_TRAIN_VALUES,
+    MAX_WORK,
     check_batch_size,
     check_choice,
     check_epochs,
@@ -51,7 +53,8 @@ class _Run:
         self.spec, _, self.packed = checked_network(network)
         self.seed = network["seed"]
         sizes, dtype = self.spec["sizes"], self.spec["dtype"]
-        self.x, self.y = check_samples(samples, sizes[0], sizes[-1], dtype, units=sum(sizes))
+        self.x, self.y = check_samples(samples, sizes[0], sizes[-1], dtype, units=sum(sizes),
+                                       limit=MAX_TRAIN_VALUES)
         self.validation = None if validation is None else check_samples(
             validation, sizes[0], sizes[-1], dtype, name="validation", units=sum(sizes))
         self.learning_rate = check_learning_rate(learning_rate)
@@ -75,6 +78,12 @@ class _Run:
         self.size = n if self.batch_size is None else self.batch_size
         self.batches = math.ceil(n / self.size)
         self.total = self.epochs * self.batches
+        work = self.epochs * n * self.packed.size
+        if work > MAX_WORK:
+            raise ValueError(
+                f"epochs x samples x parameters is {work:,} ({self.epochs:,} x {n:,} x "
+                f"{self.packed.size:,}); one training call does at most {MAX_WORK:,}: train "
+                "for fewer epochs per call, each continuing from the network the last returned.")
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % 2**63)
         self.seed_pair = np.array([seed, 0], np.int64)

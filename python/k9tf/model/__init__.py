@@ -17,8 +17,10 @@ from ._presets import (
     MAX_LAYERS,
     MAX_PARAMETERS,
     MAX_SAMPLES,
+    MAX_TRAIN_VALUES,
     MAX_UNITS,
     MAX_VALUES,
+    MAX_WORK,
     OPTION_VALUES,
     OUTPUTS,
     PRESETS,
@@ -43,7 +45,8 @@ from ._validation import (
 
 __all__ = [
     "ACTIVATIONS", "DTYPES", "FORMAT_VERSION", "INITS", "LOSSES", "MAX_EPOCHS", "MAX_FILE_BYTES",
-    "MAX_LAYERS", "MAX_PARAMETERS", "MAX_SAMPLES", "MAX_UNITS", "MAX_VALUES", "NETWORK_KEYS",
+    "MAX_LAYERS", "MAX_PARAMETERS", "MAX_SAMPLES", "MAX_TRAIN_VALUES", "MAX_UNITS", "MAX_VALUES",
+    "MAX_WORK", "NETWORK_KEYS",
     "OPTION_VALUES", "OUTPUTS", "PRESETS", "brief", "check_batch_size", "check_choice",
     "check_epochs", "check_inputs", "check_int", "check_learning_rate", "check_matrix",
     "check_network", "check_options", "check_samples", "check_seed", "check_sizes",

@@ -262,12 +262,13 @@ def _table(rows, width, dtype, row_name, cell_name, takes):
     return cast
 
 
-def _check_count(rows, name, units, limit_name="rows"):
+def _check_count(rows, name, units, limit_name="rows", limit=MAX_VALUES):
     """Refuse more rows than k9tf evaluates in one call, before reading any of them."""
-    if units is not None and len(rows) * units > MAX_VALUES:
+    if units is not None and len(rows) * units > limit:
+        doing = "trains on" if limit != MAX_VALUES else "evaluates"
         raise ValueError(f"{name} has {plural(len(rows), 'row')} for a network of "
-                         f"{units:,} units, {len(rows) * units:,} values; k9tf evaluates at "
-                         f"most {MAX_VALUES:,} ({limit_name} x units) per call.")
+                         f"{units:,} units, {len(rows) * units:,} values; k9tf {doing} at "
+                         f"most {limit:,} ({limit_name} x units) per call.")
 
 
 def check_matrix(value, name, dtype="float64", width=None, takes=None):
@@ -393,14 +394,16 @@ def _bounded(samples, name):
     return items
 
 
-def check_samples(samples, n_in, n_out, dtype, name="samples", *, units=None):
+def check_samples(samples, n_in, n_out, dtype, name="samples", *, units=None,
+                  limit=MAX_VALUES):
     """Return ``(inputs, targets)`` arrays from any of the accepted sample forms.
 
     The form is told by the container's type, never by its shape: a ``tuple``
     is ``(inputs, labels)``, a ``dict`` is ``{"inputs": ..., "labels": ...}``,
     and any other iterable is k9 pairs ``[[input, target], ...]``, read at most
     one item past MAX_SAMPLES. ``units`` (the sum of the network's layer
-    sizes) bounds rows x units, as for :func:`check_inputs`.
+    sizes) bounds rows x units to ``limit``, as for :func:`check_inputs`
+    (training passes :data:`MAX_TRAIN_VALUES`).
     """
     takes, gives = f"the network takes {n_in}", f"the network gives {n_out}"
     if isinstance(samples, (tuple, Mapping)):
@@ -425,7 +428,7 @@ def check_samples(samples, n_in, n_out, dtype, name="samples", *, units=None):
                              f"{plural(len(labels), 'label')}.")
         if len(inputs) == 0:
             raise ValueError(f"{name} must not be empty.")
-        _check_count(inputs, name, units, "samples")
+        _check_count(inputs, name, units, "samples", limit)
         x = _table(inputs, n_in, dtype, lambda i: f"{name} inputs row {i}",
                    lambda i, j: f"{name} inputs[{i}][{j}]", takes)
         y = _table(labels, n_out, dtype, lambda i: f"{name} labels row {i}",
@@ -444,7 +447,7 @@ def check_samples(samples, n_in, n_out, dtype, name="samples", *, units=None):
             error = ValueError if _is_vector(pair) and len(pair) != 2 else TypeError
             raise error(f"{name}[{i}] must be [input, target], two lists of numbers; "
                         f"got {brief(pair)}.")
-    _check_count(pairs, name, units, "samples")
+    _check_count(pairs, name, units, "samples", limit)
     x = _table([pair[0] for pair in pairs], n_in, dtype, lambda i: f"{name}[{i}] input",
                lambda i, j: f"{name}[{i}] input[{j}]", takes)
     y = _table([pair[1] for pair in pairs], n_out, dtype, lambda i: f"{name}[{i}] target",

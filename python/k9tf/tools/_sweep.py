@@ -348,7 +348,8 @@ def _workers_stderr_to_null():
     Ctrl-C goes to the whole process group, and a worker it meets while it
     starts prints a traceback of its own imports; run failures come back
     through Dask, so the workers' stderr holds nothing the sweep reports.
-    This process's own stderr is back as soon as the cluster has started.
+    This process's own stderr is back as soon as the cluster has started
+    (after a Ctrl-C meanwhile, as ``sys.stderr`` only: the process is ending).
     """
     sys.stderr.flush()
     saved = os.dup(2)
@@ -356,10 +357,20 @@ def _workers_stderr_to_null():
     try:
         os.dup2(null, 2)
         yield
-    finally:
+    except KeyboardInterrupt:
+        # The cluster's thread may still start a worker: descriptor 2 stays on the null
+        # device, and Python's own messages (the CLI's "interrupted") go to the real one.
+        sys.stderr = open(saved, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
+        raise
+    except BaseException:
+        os.dup2(saved, 2)
+        os.close(saved)
+        raise
+    else:
         sys.stderr.flush()
         os.dup2(saved, 2)
         os.close(saved)
+    finally:
         os.close(null)
 
 
