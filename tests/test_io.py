@@ -16,9 +16,9 @@ import time
 
 import numpy as np
 import pytest
-from k9tf.files._io import STALE_SECONDS
 
 import k9tf
+from k9tf.files._io import STALE_SECONDS
 
 
 def test_round_trip(tmp_path):
