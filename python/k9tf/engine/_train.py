@@ -11,6 +11,7 @@ import time
 import numpy as np
 
 from ..model import (
+    DivergedError,
     check_batch_size,
     check_choice,
     check_epochs,
@@ -100,8 +101,9 @@ class _Run:
     def check_finite(self, step):
         """Raise if the weights left the finite numbers (the learning rate is too high)."""
         if not np.isfinite(self.packed).all():
-            raise ValueError(f"training diverged: weights became NaN or Inf by step {step}; "
-                             f"use a smaller learning_rate than {self.learning_rate!r}.")
+            raise DivergedError("learning_rate", f"training diverged: weights became NaN or "
+                                f"Inf by step {step}; use a smaller learning_rate than "
+                                f"{self.learning_rate!r}.")
 
     def next_mark(self, step):
         """Return the step after ``step`` at which to report (and so stop the loop)."""
