@@ -1,4 +1,4 @@
-"""Commands started with closed standard streams or an unusable HOME (``k9tf.tools._environment``).
+"""Commands started with closed standard streams or an unusable HOME (``k9tf.cli._environment``).
 
 Issue 22, items 9, 10 and 15: ``k9tf repl <&-`` and ``bin/k9tf-clj <&-`` exit
 with one line; ``2>&-`` never costs a saved file; ``HOME=/nonexistent``
@@ -14,7 +14,7 @@ import tempfile
 import pytest
 
 import k9tf
-from k9tf.tools import _environment
+from k9tf.cli import _environment
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PYTHONPATH = os.path.dirname(os.path.dirname(os.path.abspath(k9tf.__file__)))

@@ -16,7 +16,7 @@ import stat
 import pytest
 
 import k9tf
-from k9tf.tools import main
+from k9tf.cli import main
 
 NET = k9tf.construct_network(2, 3, 2, seed=1)
 FILE_FORMATS = {"onnx": "n.onnx", "tflite": "n.tflite", "keras": "n.keras"}

@@ -47,16 +47,18 @@
     (the article's one `Session.run` a step)"
   {:batch-size 1 :shuffle false :seed nil :validation nil :report-every nil :loop :xla})
 
-(def limits
-  "Sizes beyond which arguments are refused before anything is sent, so that
-  an infinite or absurd sequence fails at once with ex-info naming it (the
-  Python core's limits, which it checks again):
+(defn limits
+  "Returns the sizes beyond which arguments are refused before anything is
+  sent, so that an infinite or absurd sequence fails at once with ex-info
+  naming it. They are the Python core's (read when the backend starts), which
+  it checks again:
   * `:layers` - most weight layers (`:sizes` has one more entry)
   * `:units` - most numbers in one input row or one layer
   * `:samples` - most samples in one training call
   * `:rows` - most input rows in one `ff` or `accuracy` call
   * `:runs` - most values on one axis of a `sweep` (and runs in it)"
-  {:layers 100 :units 1000000 :samples 1000000 :rows 10000000 :runs 10000})
+  []
+  (:limits (py/core)))
 
 (defn- invalid
   "Returns the ex-info for bad argument `arg` with value `value`."
@@ -116,7 +118,7 @@
                       (cond-> layer
                         (and (map? layer) (contains? layer :weights)) (update :weights codec/numbers)
                         (and (map? layer) (contains? layer :biases)) (update :biases codec/numbers)))
-                    (bounded! :network layers (:layers limits) "layers"))))
+                    (bounded! :network layers (:layers (limits)) "layers"))))
     network))
 
 (defn- input-in
@@ -126,9 +128,9 @@
     (throw (invalid (str (name arg) " must be a vector of numbers or of rows, got " (pr-str input))
                     arg input)))
   (let [rows? (and (sequential? input) (sequence-like? (first input)))]
-    (bounded! arg input (if rows? (:rows limits) (:units limits)) (if rows? "rows" "numbers"))
+    (bounded! arg input (if rows? (:rows (limits)) (:units (limits))) (if rows? "rows" "numbers"))
     (when rows?
-      (doseq [row input] (bounded! arg row (:units limits) "numbers in a row")))
+      (doseq [row input] (bounded! arg row (:units (limits)) "numbers in a row")))
     (codec/numbers input)))
 
 (defn- pair? [p]
@@ -138,8 +140,8 @@
 (defn- bounded-pair!
   "Returns sample `p`, throwing ex-info for `arg` if its input or target is too long."
   [arg p]
-  (bounded! arg (first p) (:units limits) "numbers in a sample's input")
-  (bounded! arg (second p) (:units limits) "numbers in a sample's target")
+  (bounded! arg (first p) (:units (limits)) "numbers in a sample's input")
+  (bounded! arg (second p) (:units (limits)) "numbers in a sample's target")
   p)
 
 (defn- samples-in
@@ -154,7 +156,7 @@
                                         "got a set")
                                    arg samples))
     (sequential? samples)
-    (let [samples (bounded! arg samples (:samples limits) "samples")]
+    (let [samples (bounded! arg samples (:samples (limits)) "samples")]
       (if (every? pair? samples)
         (let [samples (mapv #(bounded-pair! arg %) samples)]
           {:inputs (codec/numbers (mapv first samples))
@@ -174,8 +176,8 @@
   "Returns `sizes` bounded, a Java array of ints as a vector (so they cross as ints)."
   [arg sizes]
   (if (and (some? sizes) (.isArray (class sizes)))
-    (bounded! arg (vec sizes) (inc (:layers limits)) "sizes")
-    (bounded! arg sizes (inc (:layers limits)) "sizes")))
+    (bounded! arg (vec sizes) (inc (:layers (limits))) "sizes")
+    (bounded! arg sizes (inc (:layers (limits))) "sizes")))
 
 (defn- network-call [sizes opts]
   (let [opts (checked-options "construct-network" default-network-options opts)]
@@ -202,8 +204,8 @@
      (network-call [size-in size-hidden num-hidden-or-out] size-out-or-opts)
      (construct-network size-in size-hidden num-hidden-or-out size-out-or-opts {})))
   ([size-in size-hidden num-hidden size-out opts]
-   (when-not (and (integer? num-hidden) (<= 0 num-hidden (:layers limits)))
-     (throw (invalid (str "num-hidden must be an int from 0 to " (:layers limits))
+   (when-not (and (integer? num-hidden) (<= 0 num-hidden (:layers (limits))))
+     (throw (invalid (str "num-hidden must be an int from 0 to " (:layers (limits)))
                      :num-hidden num-hidden)))
    (network-call (concat [size-in] (repeat (max 1 num-hidden) size-hidden) [size-out]) opts)))
 
@@ -214,7 +216,7 @@
   (let [k9-network (if (sequential? k9-network)
                      (vec (map-indexed (fn [i x] (if (odd? i) (codec/numbers x) x))
                                        (bounded! :k9-network k9-network
-                                                 (* 2 (:layers limits)) "items")))
+                                                 (* 2 (:layers (limits))) "items")))
                      k9-network)]
     (network-out (py/call "from_k9" [[:k9-network k9-network]] {}))))
 
@@ -373,15 +375,15 @@
   [task & options]
   (let [opts (checked-options "sweep" default-sweep-options (options-map "sweep" options))
         axes [:seeds :learning-rates :sizes :models :activations :batch-sizes :epochs]
-        opts (reduce (fn [o k] (update o k #(bounded! k % (:runs limits) "values")))
+        opts (reduce (fn [o k] (update o k #(bounded! k % (:runs (limits)) "values")))
                      opts axes)
         opts (cond-> opts
                (sequential? (:sizes opts)) (update :sizes #(mapv (partial sizes-in :sizes) %)))
         full->nil (fn [batch-size] (when-not (= :full batch-size) batch-size))
         named? #(or (keyword? %) (string? %))
-        tasks? (and (sequential? task) (every? named? (take (inc (:runs limits)) task)))]
+        tasks? (and (sequential? task) (every? named? (take (inc (:runs (limits))) task)))]
     (py/call "sweep" [[:task (cond (named? task) task
-                                   tasks? (bounded! :task task (:runs limits) "tasks")
+                                   tasks? (bounded! :task task (:runs (limits)) "tasks")
                                    :else (samples-in :task task))]]
              (cond-> opts
                (sequential? (:batch-sizes opts)) (update :batch-sizes #(mapv full->nil %))

@@ -13,6 +13,8 @@ import numpy as np
 from ..model import (
     MAX_TRAIN_VALUES,
     MAX_WORK,
+    DivergedError,
+    InvalidValue,
     check_batch_size,
     check_choice,
     check_epochs,
@@ -80,8 +82,8 @@ class _Run:
         self.total = self.epochs * self.batches
         work = self.epochs * n * self.packed.size
         if work > MAX_WORK:
-            raise ValueError(
-                f"epochs x samples x parameters is {work:,} ({self.epochs:,} x {n:,} x "
+            raise InvalidValue(
+                "epochs", f"epochs x samples x parameters is {work:,} ({self.epochs:,} x {n:,} x "
                 f"{self.packed.size:,}); one training call does at most {MAX_WORK:,}: train "
                 "for fewer epochs per call, each continuing from the network the last returned.")
         if seed is None:
@@ -109,8 +111,9 @@ class _Run:
     def check_finite(self, step):
         """Raise if the weights left the finite numbers (the learning rate is too high)."""
         if not np.isfinite(self.packed).all():
-            raise ValueError(f"training diverged: weights became NaN or Inf by step {step}; "
-                             f"use a smaller learning_rate than {self.learning_rate!r}.")
+            raise DivergedError("learning_rate", f"training diverged: weights became NaN or "
+                                f"Inf by step {step}; use a smaller learning_rate than "
+                                f"{self.learning_rate!r}.")
 
     def next_mark(self, step):
         """Return the step after ``step`` at which to report (and so stop the loop)."""

@@ -9,7 +9,7 @@ import json
 import logging
 
 from ..files import writable_file, write_atomic
-from ._sweep import ROW_KEYS, summarize, sweep
+from ..tools import ROW_KEYS, summarize, sweep
 
 
 def parse_seeds(text):
@@ -104,7 +104,7 @@ def run(args):
     if args.json:
         print(f"wrote {write_json(rows, args.json, '--json')}")
     if args.plot:
-        from ._sweep_plot import plot_sweep  # noqa: PLC0415 - matplotlib is optional
+        from ..tools import plot_sweep  # noqa: PLC0415 - matplotlib is optional
 
         print(f"plotted {plot_sweep(rows, args.plot, '--plot')}")
     return 0
