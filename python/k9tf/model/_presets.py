@@ -77,7 +77,7 @@ MAX_EPOCHS = 1_000_000
 
 MAX_WORK = 20_000_000_000
 """Most epochs x samples x parameters one training call does (k9's session for 1M epochs is
-1.2e10, ~5 min): a call runs for at most about an hour, never for years."""
+1.2e10, ~5 min): minutes for small networks, hours for wide online runs, never years."""
 
 MAX_FILE_BYTES = 256 * 2**20
 """Largest network file :func:`k9tf.load_network` reads (5M parameters take ~105 MB)."""
