@@ -1,0 +1,74 @@
+"""A training call's arguments, checked once and held as one immutable value."""
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from ..model import (
+    check_batch_size,
+    check_choice,
+    check_epochs,
+    check_int,
+    check_learning_rate,
+    check_samples,
+    check_seed,
+    checked_network,
+)
+
+LOOPS = ("xla", "session")
+
+
+class Arguments(NamedTuple):
+    """A training call's checked arguments and the schedule they give."""
+
+    spec: dict  # the network's sizes and options
+    packed: np.ndarray  # its parameters, packed (read-only)
+    network_seed: object  # the network's own seed, kept in the result
+    x: np.ndarray
+    y: np.ndarray
+    validation: tuple  # (inputs, targets) or None
+    learning_rate: float
+    epochs: int
+    batch_size: int  # None: full batch (also when batch_size >= the number of samples)
+    size: int  # rows per step
+    batches: int  # steps per epoch
+    total: int  # steps in the call
+    shuffle: bool
+    seed_pair: np.ndarray  # the shuffle's seed as TensorFlow's int64 pair
+    report_every: int  # None: no reports
+    loop: str
+    callback: object
+
+
+def check_arguments(network, samples, learning_rate, epochs, batch_size, shuffle, seed,
+                    validation, report_every, loop, callback):
+    """Return the :class:`Arguments` of a training call; raise on any malformed one."""
+    spec, _, packed = checked_network(network)
+    sizes, dtype = spec["sizes"], spec["dtype"]
+    x, y = check_samples(samples, sizes[0], sizes[-1], dtype, units=sum(sizes))
+    validation = None if validation is None else check_samples(
+        validation, sizes[0], sizes[-1], dtype, name="validation", units=sum(sizes))
+    learning_rate = check_learning_rate(learning_rate)
+    epochs = check_epochs(epochs)
+    batch_size = check_batch_size(batch_size)
+    if not isinstance(shuffle, bool):
+        raise TypeError(f"shuffle must be True or False, got {shuffle!r}.")
+    seed = check_seed(seed)
+    report_every = None if report_every is None else check_int(
+        report_every, "report_every", minimum=1)
+    loop = check_choice(loop, "loop", LOOPS)
+    if callback is not None and not callable(callback):
+        raise TypeError(f"callback must be callable, got {callback!r}.")
+    if loop == "session" and shuffle:
+        raise ValueError("shuffle=True needs loop='xla'; the session loop keeps the "
+                         "article's fixed order.")
+    n = len(x)
+    batch_size = None if batch_size is None or batch_size >= n else batch_size
+    size = n if batch_size is None else batch_size
+    batches = math.ceil(n / size)
+    if seed is None:
+        seed = int(np.random.SeedSequence().entropy % 2**63)
+    return Arguments(spec, packed, network["seed"], x, y, validation, learning_rate, epochs,
+                     batch_size, size, batches, epochs * batches, shuffle,
+                     np.array([seed, 0], np.int64), report_every, loop, callback)
