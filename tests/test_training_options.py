@@ -43,7 +43,7 @@ def test_rules_train_and_change_the_result(changes):
 @pytest.mark.parametrize("changes", RULES)
 @pytest.mark.parametrize("batch_size", [1, 8, None])
 def test_chunks_and_reports_change_no_bit(changes, batch_size):
-    """The optimizer's state is carried across the loop's calls: reports every step change nothing."""
+    """The optimizer state crosses the loop's calls: reports every step change nothing."""
     kwargs = dict(epochs=6, batch_size=batch_size, shuffle=batch_size == 8, seed=4,
                   validation=VAL, **changes)
     one, h1 = k9tf.train(NET, XOR, 0.05, report_every=None, **kwargs)

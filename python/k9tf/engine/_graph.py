@@ -128,13 +128,17 @@ class Model:
             right += float(np.sum(hits[:stop - start], dtype=np.float64))
         return losses / len(inputs), right / len(inputs)
 
-    def loop(self, batch_size, shuffle):
-        """Return the cached XLA training loop for ``batch_size`` (None: full batch)."""
-        key = (batch_size, shuffle)
+    def loop(self, batch_size, shuffle, rule, validate):
+        """Return the cached XLA training loop for ``batch_size`` (None: full batch).
+
+        ``rule`` is the optimizer's structure (``_optimizers.structure``) and
+        ``validate`` whether the loop scores a validation set each epoch.
+        """
+        key = (batch_size, shuffle, rule, validate)
         with self._lock:
             if key not in self._loops:
                 with self.graph.as_default():
-                    self._loops[key] = TrainLoop(self, batch_size, shuffle)
+                    self._loops[key] = TrainLoop(self, *key)
             return self._loops[key]
 
     def stepper(self):

@@ -10,8 +10,15 @@ from ._run import Run
 
 
 def train(network, samples, learning_rate, *, epochs=1, batch_size=1, shuffle=False, seed=None,
-          validation=None, report_every=200, loop="xla", callback=None):
-    """Train a copy of ``network`` by gradient descent and return it with its history.
+          validation=None, report_every=200, loop="xla", callback=None, optimizer="sgd",
+          momentum=0.0, nesterov=False, beta_1=0.9, beta_2=0.999, epsilon=1e-8, alpha=0.0,
+          schedule="constant", power_t=0.5, decay_rate=0.5, decay_epochs=10,
+          early_stopping=False, validation_fraction=0.1, patience=10, tol=1e-4,
+          restore_best=True):
+    """Train a copy of ``network`` and return it with its history.
+
+    The defaults are plain gradient descent at a constant rate (k9's and the
+    article's); the optimizer's formulas are scikit-learn's (and Keras').
 
     Parameters
     ----------
@@ -32,18 +39,62 @@ def train(network, samples, learning_rate, *, epochs=1, batch_size=1, shuffle=Fa
     shuffle : bool, default=False
         Reorder the samples at the start of each epoch (``loop="xla"`` only).
     seed : int, optional
-        Seed of the shuffle order; None draws one at random.
+        Seed of the shuffle order and of the ``validation_fraction`` split;
+        None draws one at random.
     validation : list, tuple or dict, optional
-        Held-out samples, in any sample form, scored at each report.
+        Held-out samples, in any sample form, scored at each report and after
+        each epoch.
     report_every : int or None, default=200
         Steps (updates) between history records, which are also logged at
         INFO level to the ``"k9tf"`` logger in the article's words. A record is
         always taken after the last step too. None records nothing.
     loop : {"xla", "session"}, default="xla"
         ``"xla"`` runs the steps inside one XLA-compiled TensorFlow loop;
-        ``"session"`` is the article's reference: one ``Session.run`` a step.
+        ``"session"`` is the article's reference: one ``Session.run`` a step,
+        plain gradient descent only.
     callback : callable, optional
         Called with each history record (a dict) as it is taken.
+    optimizer : {"sgd", "adam"}, default="sgd"
+        ``"sgd"``: ``v = momentum * v - rate * grad``, ``w += v`` (with
+        Nesterov ``w += momentum * v - rate * grad``); ``"adam"``: Adam with
+        bias-corrected moments.
+    momentum : float, default=0.0
+        ``"sgd"``'s momentum, in [0, 1); 0 is plain gradient descent.
+    nesterov : bool, default=False
+        Use Nesterov's momentum (``"sgd"``).
+    beta_1, beta_2 : float, default=0.9, 0.999
+        Adam's decay rates of its first and second moment estimates, in [0, 1).
+    epsilon : float, default=1e-8
+        Adam's term added to the denominator, > 0.
+    alpha : float, default=0.0
+        L2 penalty, scikit-learn's: each batch's loss gains
+        ``alpha / 2 * ||W||^2 / rows`` over the weights (not the biases).
+    schedule : {"constant", "invscaling", "step"}, default="constant"
+        The learning rate of epoch ``e = 0, 1, ...``: ``learning_rate``;
+        ``learning_rate / (1 + e * n_samples) ** power_t`` (scikit-learn's,
+        which counts the samples seen); ``learning_rate * decay_rate ** (e //
+        decay_epochs)``. With Adam it scales Adam's step size.
+    power_t : float, default=0.5
+        ``"invscaling"``'s exponent, >= 0.
+    decay_rate : float, default=0.5
+        ``"step"``'s factor, in (0, 1].
+    decay_epochs : int, default=10
+        ``"step"``'s epochs between decays, >= 1.
+    early_stopping : bool, default=False
+        Stop once the validation loss has not improved by more than ``tol``
+        for more than ``patience`` epochs in a row (scikit-learn's rule).
+    validation_fraction : float, default=0.1
+        With ``early_stopping`` and no ``validation``: the share of
+        ``samples`` held out as validation (``ceil(fraction * n)`` rows,
+        drawn with ``seed``; the rest keep their order), in (0, 1).
+    patience : int, default=10
+        Epochs without improvement tolerated (scikit-learn's
+        ``n_iter_no_change``), >= 0.
+    tol : float, default=1e-4
+        Least decrease of the validation loss that counts as an improvement, >= 0.
+    restore_best : bool, default=True
+        With ``early_stopping``, return the weights of the epoch with the
+        lowest validation loss rather than the last ones.
 
     Returns
     -------
@@ -52,7 +103,12 @@ def train(network, samples, learning_rate, *, epochs=1, batch_size=1, shuffle=Fa
     history : dict
         Lists ``step``, ``cost`` (mean loss over ``samples``), ``train_accuracy``,
         ``validation_accuracy`` (None entries without ``validation``) and
-        ``seconds`` since the call began, one entry per record.
+        ``seconds`` since the call began, one entry per record; and Keras'
+        per-epoch lists ``epoch`` (0, 1, ...), ``loss`` and ``accuracy`` (the
+        means over the epoch's batches, taken as it trains, the penalty
+        included), ``val_loss`` and ``val_accuracy`` (after the epoch; None
+        without validation). With ``early_stopping`` also ``stopped_epoch``
+        (None if it ran all ``epochs``) and ``best_epoch``.
 
     Raises
     ------
@@ -67,8 +123,14 @@ def train(network, samples, learning_rate, *, epochs=1, batch_size=1, shuffle=Fa
     >>> history["step"], history["train_accuracy"][-1]
     ([0, 100, 200, 300, 400], 1.0)
     """
-    args = check_arguments(network, samples, learning_rate, epochs, batch_size, shuffle, seed,
-                           validation, report_every, loop, callback)
+    args = check_arguments(
+        network, samples, learning_rate, epochs, batch_size, shuffle, seed, validation,
+        report_every, loop, callback, optimizer,
+        {"momentum": momentum, "nesterov": nesterov, "beta_1": beta_1, "beta_2": beta_2,
+         "epsilon": epsilon, "alpha": alpha, "schedule": schedule, "power_t": power_t,
+         "decay_rate": decay_rate, "decay_epochs": decay_epochs},
+        {"early_stopping": early_stopping, "validation_fraction": validation_fraction,
+         "patience": patience, "tol": tol, "restore_best": restore_best})
     run = Run(args)
     params = unpack(run.run(), args.spec["sizes"])
     return make_network(args.spec, params, args.network_seed), run.history
@@ -101,7 +163,11 @@ def train_data(network, samples, learning_rate, *, batch_size=1, shuffle=False, 
 
 
 def train_epochs(n, network, samples, learning_rate, *, batch_size=1, shuffle=False, seed=None,
-                 validation=None, report_every=None, loop="xla", callback=None):
+                 validation=None, report_every=None, loop="xla", callback=None,
+                 optimizer="sgd", momentum=0.0, nesterov=False, beta_1=0.9, beta_2=0.999,
+                 epsilon=1e-8, alpha=0.0, schedule="constant", power_t=0.5, decay_rate=0.5,
+                 decay_epochs=10, early_stopping=False, validation_fraction=0.1, patience=10,
+                 tol=1e-4, restore_best=True):
     """Train a copy of ``network`` for ``n`` passes over ``samples`` (k9's ``train-epochs``).
 
     Parameters
@@ -113,6 +179,12 @@ def train_epochs(n, network, samples, learning_rate, *, batch_size=1, shuffle=Fa
     batch_size, shuffle, seed, validation, report_every, loop, callback
         As for :func:`train`, but nothing is reported unless ``report_every``
         is given.
+    optimizer, momentum, nesterov, beta_1, beta_2, epsilon, alpha, schedule, power_t
+        As for :func:`train`.
+    decay_rate, decay_epochs, early_stopping, validation_fraction, patience, tol
+        As for :func:`train`.
+    restore_best
+        As for :func:`train`.
 
     Returns
     -------
@@ -128,4 +200,9 @@ def train_epochs(n, network, samples, learning_rate, *, batch_size=1, shuffle=Fa
     """
     return train(network, samples, learning_rate, epochs=n, batch_size=batch_size,
                  shuffle=shuffle, seed=seed, validation=validation, report_every=report_every,
-                 loop=loop, callback=callback)[0]
+                 loop=loop, callback=callback, optimizer=optimizer, momentum=momentum,
+                 nesterov=nesterov, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, alpha=alpha,
+                 schedule=schedule, power_t=power_t, decay_rate=decay_rate,
+                 decay_epochs=decay_epochs, early_stopping=early_stopping,
+                 validation_fraction=validation_fraction, patience=patience, tol=tol,
+                 restore_best=restore_best)[0]

@@ -21,6 +21,11 @@ PLAIN = {"optimizer": "sgd", "momentum": 0.0, "nesterov": False, "beta_1": 0.9,
 """The default options: plain gradient descent at a constant rate, no penalty."""
 
 
+STOPPING = {"early_stopping": False, "validation_fraction": 0.1, "patience": 10, "tol": 1e-4,
+            "restore_best": True}
+"""The default early-stopping options: none."""
+
+
 def _real(value, name, *, low=None, high=None, low_open=False, high_open=False):
     """Return ``value`` as a finite float within the bounds (open or closed)."""
     if isinstance(value, bool) or not isinstance(value, Real):
