@@ -18,6 +18,8 @@ from ..model import (
 
 LOOPS = ("xla", "session")
 
+REPORTS = ("running", "full")
+
 
 class Arguments(NamedTuple):
     """A training call's checked arguments and the schedule they give."""
@@ -37,12 +39,13 @@ class Arguments(NamedTuple):
     shuffle: bool
     seed_pair: np.ndarray  # the shuffle's seed as TensorFlow's int64 pair
     report_every: int  # None: no reports
+    report: str  # "running": means of the loop's batches; "full": the whole training set
     loop: str
     callback: object
 
 
 def check_arguments(network, samples, learning_rate, epochs, batch_size, shuffle, seed,
-                    validation, report_every, loop, callback):
+                    validation, report_every, report, loop, callback):
     """Return the :class:`Arguments` of a training call; raise on any malformed one."""
     spec, _, packed = checked_network(network)
     sizes, dtype = spec["sizes"], spec["dtype"]
@@ -57,6 +60,7 @@ def check_arguments(network, samples, learning_rate, epochs, batch_size, shuffle
     seed = check_seed(seed)
     report_every = None if report_every is None else check_int(
         report_every, "report_every", minimum=1)
+    report = check_choice(report, "report", REPORTS)
     loop = check_choice(loop, "loop", LOOPS)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable, got {callback!r}.")
@@ -71,4 +75,4 @@ def check_arguments(network, samples, learning_rate, epochs, batch_size, shuffle
         seed = int(np.random.SeedSequence().entropy % 2**63)
     return Arguments(spec, packed, network["seed"], x, y, validation, learning_rate, epochs,
                      batch_size, size, batches, epochs * batches, shuffle,
-                     np.array([seed, 0], np.int64), report_every, loop, callback)
+                     np.array([seed, 0], np.int64), report_every, report, loop, callback)

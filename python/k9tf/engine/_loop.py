@@ -26,11 +26,12 @@ class StepSettings(NamedTuple):
 
 
 def train_step(params, batch, settings):
-    """Return ``(new params, (loss sum, correct count))`` of one update on ``batch``.
+    """Return ``(new params, sums)``: one gradient-descent update on ``batch``.
 
     ``batch`` is ``(x, t, m)``: inputs, targets and a mask (1 for real rows,
-    0 for padding). The cost is the mean loss over the real rows; the sums
-    are over the real rows too, computed with the params before the update.
+    0 for padding). The cost is the mean loss over the real rows. ``sums`` is
+    a float64 vector ``[loss sum, correct count, real rows]`` over the batch,
+    computed with the params before the update (what reports average).
     """
     x, t, m = batch
     z, y = forward(params, x, settings.activation, settings.output)
@@ -40,32 +41,39 @@ def train_step(params, batch, settings):
     grads = iter(tf.gradients(cost, trained))
     new = [p - settings.learning_rate * next(grads) if on else p
            for p, on in zip(params, settings.trainable)]
-    return new, (tf.reduce_sum(losses * m), tf.reduce_sum(correct(y, t) * m))
+    sums = tf.stack([tf.reduce_sum(losses * m), tf.reduce_sum(correct(y, t) * m),
+                     tf.reduce_sum(m)])
+    return new, tf.cast(sums, tf.float64)
 
 
-def epoch_order(data, seed, epoch, shuffle):
-    """Return ``data`` (inputs, targets, mask) in epoch ``epoch``'s order.
+def epoch_order(mask, seed, epoch):
+    """Return the row order of a shuffled epoch ``epoch``: a permutation of the rows.
 
-    Shuffling sorts the rows by random keys drawn from ``(seed[0], seed[1] +
-    epoch)``; padding rows (mask 0) get keys above 1 and so sort last, and the
-    keys of the real rows do not depend on how many padding rows follow.
+    The rows sort by random keys drawn from ``(seed[0], seed[1] + epoch)``;
+    padding rows (mask 0) get keys above 1 and so sort last, and the keys of
+    the real rows do not depend on how many padding rows follow.
     """
-    inputs, targets, mask = data
-    if not shuffle:
-        return data
-    rows = tf.shape(inputs, out_type=tf.int64)[0]
+    rows = tf.shape(mask, out_type=tf.int64)[0]
     keys = tf.random.stateless_uniform([rows], tf.stack([seed[0], seed[1] + epoch]),
                                        dtype=mask.dtype)
-    order = tf.argsort(keys + 2 * (1 - mask))
-    return tf.gather(inputs, order), tf.gather(targets, order), tf.gather(mask, order)
+    return tf.argsort(keys + 2 * (1 - mask))
 
 
-def batch_at(data, j, batch_size):
-    """Return batch ``j``: rows ``j * batch_size`` on of ``data``, or all rows (None)."""
+def batch_at(data, order, j, batch_size):
+    """Return batch ``j`` of ``data`` (inputs, targets, mask) taken in ``order``.
+
+    The batch is rows ``j * batch_size`` on (all rows for full batch,
+    ``batch_size`` None) of the data, or of the data permuted by ``order``
+    when it is not None; a batch gathers only its own rows, so the data set is
+    never copied whole.
+    """
     if batch_size is None:
-        return data
-    inputs, targets, mask = data
+        return data if order is None else tuple(tf.gather(d, order) for d in data)
     offset = j * batch_size
+    if order is not None:
+        rows = tf.slice(order, [offset], [batch_size])
+        return tuple(tf.gather(d, rows) for d in data)
+    inputs, targets, mask = data
     return (tf.slice(inputs, [offset, 0], [batch_size, inputs.shape[1]]),
             tf.slice(targets, [offset, 0], [batch_size, targets.shape[1]]),
             tf.slice(mask, [offset], [batch_size]))
@@ -83,23 +91,30 @@ def steps_in_epoch(epoch, start, end, batches):
 
 
 def run_steps(params, data, seed, start, steps, batches, batch_size, shuffle, settings):
-    """Return the params after the global steps ``start`` to ``start + steps - 1``."""
+    """Return ``(params, sums)`` after the global steps ``start`` to ``start + steps - 1``.
+
+    ``sums`` adds up :func:`train_step`'s sums over those steps.
+    """
     end = start + steps
 
-    def epoch_body(epoch, params):
-        ordered = epoch_order(data, seed, epoch, shuffle)
+    def epoch_body(epoch, params, sums):
+        order = epoch_order(data[2], seed, epoch) if shuffle else None
         first, last = steps_in_epoch(epoch, start, end, batches)
 
-        def batch_body(j, params):
-            return j + 1, train_step(params, batch_at(ordered, j, batch_size), settings)[0]
+        def batch_body(j, params, sums):
+            params, batch_sums = train_step(params, batch_at(data, order, j, batch_size),
+                                            settings)
+            return j + 1, params, sums + batch_sums
 
-        _, params = tf.while_loop(lambda j, _: j < last, batch_body, (first, params))
-        return epoch + 1, params
+        _, params, sums = tf.while_loop(lambda j, *_: j < last, batch_body,
+                                        (first, params, sums))
+        return epoch + 1, params, sums
 
     # The epochs touched: from the one holding step `start` to the one holding step `end - 1`.
     first_epoch, end_epoch = start // batches, (end + batches - 1) // batches
-    _, params = tf.while_loop(lambda e, _: e < end_epoch, epoch_body, (first_epoch, params))
-    return params
+    _, params, sums = tf.while_loop(lambda e, *_: e < end_epoch, epoch_body,
+                                    (first_epoch, params, tf.zeros([3], tf.float64)))
+    return params, sums
 
 
 class TrainLoop:
@@ -111,6 +126,7 @@ class TrainLoop:
     epoch. Each step updates on ``batch_size`` consecutive rows (all rows for
     full batch), averaging the loss over the real ones. Padding beyond the
     last batch changes nothing: no step reads it (see :func:`epoch_order`).
+    The data set is the same array in every run of a call, read in place.
     """
 
     def __init__(self, model, batch_size, shuffle):
@@ -128,18 +144,41 @@ class TrainLoop:
         def run(packed, inputs, targets, mask, learning_rate, start, steps, seed, batches):
             settings = StepSettings(model.activation, model.output, model.loss, trainable,
                                     learning_rate)
-            params = run_steps(unpack(packed, sizes), (inputs, targets, mask), seed, start,
-                               steps, batches, batch_size, shuffle, settings)
-            return pack(params)
+            params, sums = run_steps(unpack(packed, sizes), (inputs, targets, mask), seed,
+                                     start, steps, batches, batch_size, shuffle, settings)
+            return pack(params), sums
 
         self.feeds = [model.packed, model.inputs, model.targets, self.mask, self.learning_rate,
                       self.start, self.steps, self.seed, self.batches]
-        self.output = run(*self.feeds)
+        self.outputs = list(run(*self.feeds))
 
     def run(self, session, packed, inputs, targets, mask, learning_rate, start, steps, seed,
             batches):
-        """Return the packed params after ``steps`` updates from global step ``start``."""
+        """Return ``(packed params, sums)`` after ``steps`` updates from global step ``start``.
+
+        ``sums`` is :func:`run_steps`' ``[loss sum, correct count, rows]``.
+        Feeding C-contiguous arrays aligned to 64 bytes (see
+        :func:`aligned`) lets TensorFlow read them in place, without a copy.
+        """
         values = [packed, inputs, targets, mask, np.asarray(learning_rate, packed.dtype),
                   np.int64(start), np.int64(steps), seed, np.int64(batches)]
-        return self.model.run(session, [self.output], self.feeds, values,
-                              self.key + (len(inputs),))[0]
+        packed, sums = self.model.run(session, self.outputs, self.feeds, values,
+                                      self.key + (len(inputs),))
+        return packed, sums
+
+
+def aligned(array, rows):
+    """Return ``array`` padded with zero rows to ``rows``, in memory aligned to 64 bytes.
+
+    TensorFlow copies a fed numpy array unless its data is aligned to
+    Eigen's 64 bytes (large numpy arrays start 16 bytes into a page), so
+    this one copy lets every later run of the call read the data in place.
+    """
+    shape = (rows,) + array.shape[1:]
+    nbytes = int(np.prod(shape)) * array.itemsize
+    raw = np.empty(nbytes + 64, np.uint8)
+    skip = -raw.ctypes.data % 64
+    out = raw[skip:skip + nbytes].view(array.dtype).reshape(shape)
+    out[:len(array)] = array
+    out[len(array):] = 0
+    return out

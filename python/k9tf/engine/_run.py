@@ -1,13 +1,26 @@
-"""The training loop of one call: chunks of compiled steps, reports, the divergence check."""
+"""The training loop of one call: chunks of compiled steps, reports, the divergence check.
+
+Reports cost next to nothing by default (``report="running"``): the compiled
+loop adds up each step's batch loss, correct count and rows (computed with
+the weights before the step's update, as Keras' running means are), and a
+record averages those since the previous one. The record at step 0, before
+any step, evaluates at most :data:`SAMPLE_ROWS` evenly spaced training rows.
+``report="full"`` evaluates the whole training set at every record instead.
+"""
 
 import logging
+import math
 import time
 
 import numpy as np
 
 from ..model import pack, unpack
+from ._loop import aligned
 
 logger = logging.getLogger("k9tf")
+
+SAMPLE_ROWS = 4096
+"""Most training rows the first record (step 0) of a running report evaluates."""
 
 _CHUNK_SECONDS = 0.25  # the XLA loop returns to Python this often (Ctrl-C, progress)
 _GUESS_SECONDS = (1e-6, 1e-8)  # a first chunk's cost per step, and per row x parameter
@@ -26,30 +39,57 @@ def _bucket(rows):
 
 
 def _padded(args):
-    """Return inputs, targets and mask, padded to a row bucket except for full batch."""
+    """Return inputs, targets and mask, padded to a row bucket except for full batch.
+
+    They are fed to every run of the call, aligned so that TensorFlow reads
+    them in place (:func:`~k9tf.engine._loop.aligned`).
+    """
     n = len(args.x)
     rows = n if args.batch_size is None else _bucket(args.batches * args.size)
     mask = np.zeros(rows, args.x.dtype)
     mask[:n] = 1
-    pad = [(0, rows - n), (0, 0)]
-    return np.pad(args.x, pad), np.pad(args.y, pad), mask
+    return aligned(args.x, rows), aligned(args.y, rows), aligned(mask, rows)
 
 
 class Run:
-    """One training call in progress: its arguments, the current params and the history."""
+    """One training call in progress: its arguments, the current params and the history.
 
-    def __init__(self, args):
+    ``segments`` lists, for every run of the compiled loop (or of the session
+    loop between records), ``(first step, end step, loss sum, correct count,
+    rows)``: the sums of the batches of steps ``first`` to ``end - 1``, from
+    which any per-step-range means (per epoch, per record) can be built. With
+    ``epoch_marks`` the runs also stop at every epoch's end, so that each
+    segment lies in one epoch.
+    """
+
+    def __init__(self, args, epoch_marks=False):
         self.args = args
+        self.epoch_marks = epoch_marks
         self.packed = args.packed
         self.history = {"step": [], "cost": [], "train_accuracy": [], "validation_accuracy": [],
                         "seconds": []}
+        self.segments = []
+        self._reported = 0  # segments already averaged into a record
         self._padding = None
         self.started = time.perf_counter()
 
-    def report(self, step):
-        """Evaluate the current weights, record, log and call back."""
+    def _scores(self, step):
+        """Return ``(cost, train accuracy)`` for the record at ``step``."""
         args = self.args
-        cost, acc = self.model.evaluate(self.session, self.packed, args.x, args.y)
+        if args.report == "running" and step > 0:
+            sums = np.sum([s[2:] for s in self.segments[self._reported:]], axis=0)
+            self._reported = len(self.segments)
+            return float(sums[0] / sums[2]), float(sums[1] / sums[2])
+        x, y = args.x, args.y
+        if args.report == "running" and len(x) > SAMPLE_ROWS:
+            every = math.ceil(len(x) / SAMPLE_ROWS)
+            x, y = x[::every], y[::every]
+        return self.model.evaluate(self.session, self.packed, x, y)
+
+    def report(self, step):
+        """Score the current weights (see the module's text), record, log and call back."""
+        args = self.args
+        cost, acc = self._scores(step)
         val = None
         if args.validation is not None:
             val = self.model.evaluate(self.session, self.packed, *args.validation)[1]
@@ -68,24 +108,27 @@ class Run:
                              f"use a smaller learning_rate than {self.args.learning_rate!r}.")
 
     def next_mark(self, step):
-        """Return the step after ``step`` at which to report (and so stop the loop)."""
+        """Return the step after ``step`` at which to report or end an epoch, and so stop."""
         every, total = self.args.report_every, self.args.total
-        if every is None:
-            return total
-        return min(total, (step // every + 1) * every)
+        mark = total if every is None else (step // every + 1) * every
+        if self.epoch_marks:
+            mark = min(mark, (step // self.args.batches + 1) * self.args.batches)
+        return min(total, mark)
 
     def run(self):
         """Train, reporting every ``report_every`` steps and at the end; return the params."""
         from ._models import model_for  # noqa: PLC0415 - TensorFlow loads on first use
 
-        reporting = self.args.report_every is not None
-        with model_for(self.args.spec) as (self.model, self.session):
+        args = self.args
+        reporting = args.report_every is not None
+        with model_for(args.spec) as (self.model, self.session):
             step = 0
             if reporting:
                 self.report(step)
-            while step < self.args.total:
-                step = self._advance(step, self.next_mark(step))
-                if reporting:
+            while step < args.total:
+                mark = self.next_mark(step)
+                step = self._advance(step, mark)
+                if reporting and (step == args.total or step % args.report_every == 0):
                     self.report(step)
         return self.packed
 
@@ -104,8 +147,10 @@ class Run:
         while step < mark:
             n = min(mark - step, max(1, int(_CHUNK_SECONDS / rate)))
             began = time.perf_counter()
-            self.packed = loop.run(self.session, self.packed, inputs, targets, mask,
-                                   args.learning_rate, step, n, args.seed_pair, args.batches)
+            self.packed, sums = loop.run(self.session, self.packed, inputs, targets, mask,
+                                         args.learning_rate, step, n, args.seed_pair,
+                                         args.batches)
+            self.segments.append((step, step + n, *sums.tolist()))
             step += n
             self.check_finite(step)
             rate = (time.perf_counter() - began) / n
@@ -115,12 +160,15 @@ class Run:
     def _advance_session(self, step, mark):
         args = self.args
         stepper = self.model.stepper()
+        sums = np.zeros(3)
         with stepper.lock:
             stepper.load(self.session, unpack(self.packed, args.spec["sizes"]))
             for i in range(step, mark):
                 j = (i % args.batches) * args.size
-                stepper.step(self.session, args.x[j:j + args.size], args.y[j:j + args.size],
-                             args.learning_rate)
+                x, y = args.x[j:j + args.size], args.y[j:j + args.size]
+                cost, hits = stepper.step(self.session, x, y, args.learning_rate)
+                sums += (float(cost) * len(x), float(hits), len(x))
             self.packed = pack(stepper.read(self.session))
+        self.segments.append((step, mark, *sums.tolist()))
         self.check_finite(mark)
         return mark

@@ -3,7 +3,7 @@
 import threading
 
 from ..model import shapes_of
-from ._layers import forward, matmul, sample_losses
+from ._layers import correct, forward, matmul, sample_losses
 from ._tf import tf, tf1
 
 
@@ -25,6 +25,7 @@ class Stepper:
         self.learning_rate = tf1.placeholder(model.dtype, [], name="step_learning_rate")
         z, y = forward(self.variables, model.inputs, model.activation, model.output, matmul)
         self.cost = tf.reduce_mean(sample_losses(z, y, model.targets, model.loss))
+        self.hits = tf.reduce_sum(correct(y, model.targets))
         trained = [v for i, v in enumerate(self.variables) if model.bias or i % 2 == 0]
         self.optimize = tf1.train.GradientDescentOptimizer(self.learning_rate).minimize(
             self.cost, var_list=trained)
@@ -34,11 +35,11 @@ class Stepper:
         session.session.run(self.loads, dict(zip(self.params, params)))
 
     def step(self, session, inputs, targets, learning_rate):
-        """Run one optimiser step on a batch and return its cost before the update."""
+        """Run one optimiser step on a batch; return its cost and correct count before it."""
         feed = {self.model.inputs: inputs, self.model.targets: targets,
                 self.learning_rate: learning_rate}
-        _, cost = session.session.run([self.optimize, self.cost], feed)
-        return cost
+        _, cost, hits = session.session.run([self.optimize, self.cost, self.hits], feed)
+        return cost, hits
 
     def read(self, session):
         """Return the variables' values."""

@@ -10,7 +10,7 @@ from ._run import Run
 
 
 def train(network, samples, learning_rate, *, epochs=1, batch_size=1, shuffle=False, seed=None,
-          validation=None, report_every=200, loop="xla", callback=None):
+          validation=None, report_every=200, report="running", loop="xla", callback=None):
     """Train a copy of ``network`` by gradient descent and return it with its history.
 
     Parameters
@@ -39,6 +39,13 @@ def train(network, samples, learning_rate, *, epochs=1, batch_size=1, shuffle=Fa
         Steps (updates) between history records, which are also logged at
         INFO level to the ``"k9tf"`` logger in the article's words. A record is
         always taken after the last step too. None records nothing.
+    report : {"running", "full"}, default="running"
+        What a record's ``cost`` and ``train_accuracy`` measure. ``"running"``
+        (nearly free): the mean loss and accuracy of the batches of the steps
+        since the previous record, each with the weights before its update (as
+        Keras reports), and at step 0 those of at most 4096 evenly spaced
+        samples. ``"full"``: the whole of ``samples`` with the weights of the
+        record's step (one forward pass of the data set per record).
     loop : {"xla", "session"}, default="xla"
         ``"xla"`` runs the steps inside one XLA-compiled TensorFlow loop;
         ``"session"`` is the article's reference: one ``Session.run`` a step.
@@ -50,9 +57,10 @@ def train(network, samples, learning_rate, *, epochs=1, batch_size=1, shuffle=Fa
     network : dict
         The trained network.
     history : dict
-        Lists ``step``, ``cost`` (mean loss over ``samples``), ``train_accuracy``,
-        ``validation_accuracy`` (None entries without ``validation``) and
-        ``seconds`` since the call began, one entry per record.
+        Lists ``step``, ``cost`` (mean loss, see ``report``), ``train_accuracy``,
+        ``validation_accuracy`` (of the weights at the record's step; None
+        entries without ``validation``) and ``seconds`` since the call began,
+        one entry per record.
 
     Raises
     ------
@@ -68,7 +76,7 @@ def train(network, samples, learning_rate, *, epochs=1, batch_size=1, shuffle=Fa
     ([0, 100, 200, 300, 400], 1.0)
     """
     args = check_arguments(network, samples, learning_rate, epochs, batch_size, shuffle, seed,
-                           validation, report_every, loop, callback)
+                           validation, report_every, report, loop, callback)
     run = Run(args)
     params = unpack(run.run(), args.spec["sizes"])
     return make_network(args.spec, params, args.network_seed), run.history
@@ -101,7 +109,8 @@ def train_data(network, samples, learning_rate, *, batch_size=1, shuffle=False, 
 
 
 def train_epochs(n, network, samples, learning_rate, *, batch_size=1, shuffle=False, seed=None,
-                 validation=None, report_every=None, loop="xla", callback=None):
+                 validation=None, report_every=None, report="running", loop="xla",
+                 callback=None):
     """Train a copy of ``network`` for ``n`` passes over ``samples`` (k9's ``train-epochs``).
 
     Parameters
@@ -110,7 +119,7 @@ def train_epochs(n, network, samples, learning_rate, *, batch_size=1, shuffle=Fa
         Number of epochs, >= 0.
     network, samples, learning_rate
         As for :func:`train`.
-    batch_size, shuffle, seed, validation, report_every, loop, callback
+    batch_size, shuffle, seed, validation, report_every, report, loop, callback
         As for :func:`train`, but nothing is reported unless ``report_every``
         is given.
 
@@ -128,4 +137,4 @@ def train_epochs(n, network, samples, learning_rate, *, batch_size=1, shuffle=Fa
     """
     return train(network, samples, learning_rate, epochs=n, batch_size=batch_size,
                  shuffle=shuffle, seed=seed, validation=validation, report_every=report_every,
-                 loop=loop, callback=callback)[0]
+                 report=report, loop=loop, callback=callback)[0]
