@@ -23,6 +23,8 @@ from ..model import (
 
 LOOPS = ("xla", "session")
 
+REPORTS = ("running", "full")
+
 
 class Arguments(NamedTuple):
     """A training call's checked arguments and the schedule they give."""
@@ -42,6 +44,7 @@ class Arguments(NamedTuple):
     shuffle: bool
     seed_pair: np.ndarray  # the shuffle's seed as TensorFlow's int64 pair
     report_every: int  # None: no reports
+    report: str  # "running": means of the loop's batches; "full": the whole training set
     loop: str
     callback: object
     optimizer: dict  # the checked optimizer options (model.check_optimizer)
@@ -64,8 +67,8 @@ def _split(x, y, fraction, seed):
 
 
 def check_arguments(network, samples, learning_rate, epochs, batch_size, shuffle, seed,
-                    validation, report_every, loop, callback, optimizer=PLAIN["optimizer"],
-                    options=None, stopping=None):
+                    validation, report_every, report, loop, callback,
+                    optimizer=PLAIN["optimizer"], options=None, stopping=None):
     """Return the :class:`Arguments` of a training call; raise on any malformed one.
 
     ``optimizer`` and ``options`` (the other optimizer keywords, a dict) go to
@@ -84,6 +87,7 @@ def check_arguments(network, samples, learning_rate, epochs, batch_size, shuffle
     seed = check_seed(seed)
     report_every = None if report_every is None else check_int(
         report_every, "report_every", minimum=1)
+    report = check_choice(report, "report", REPORTS)
     loop = check_choice(loop, "loop", LOOPS)
     if callback is not None and not callable(callback):
         raise TypeError(f"callback must be callable, got {callback!r}.")
@@ -109,5 +113,5 @@ def check_arguments(network, samples, learning_rate, epochs, batch_size, shuffle
     batches = math.ceil(n / size)
     return Arguments(spec, packed, network["seed"], x, y, validation, learning_rate, epochs,
                      batch_size, size, batches, epochs * batches, shuffle,
-                     np.array([seed, 0], np.int64), report_every, loop, callback, optimizer,
-                     stopping)
+                     np.array([seed, 0], np.int64), report_every, report, loop, callback,
+                     optimizer, stopping)
