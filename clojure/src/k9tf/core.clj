@@ -72,15 +72,17 @@
    :alpha 0.0 :schedule :constant :power-t 0.5 :decay-rate 0.5 :decay-epochs 10
    :early-stopping false :validation-fraction 0.1 :patience 10 :tol 1e-4 :restore-best true})
 
-(def limits
-  "Sizes beyond which arguments are refused before anything is sent, so that
-  an infinite or absurd sequence fails at once with ex-info naming it (the
-  Python core's limits, which it checks again):
+(defn limits
+  "Returns the sizes beyond which arguments are refused before anything is
+  sent, so that an infinite or absurd sequence fails at once with ex-info
+  naming it. They are the Python core's (read when the backend starts), which
+  it checks again:
   * `:layers` - most weight layers (`:sizes` has one more entry)
   * `:units` - most numbers in one input row or one layer
   * `:samples` - most samples in one training call
   * `:rows` - most input rows in one `ff` or `accuracy` call"
-  {:layers 100 :units 1000000 :samples 1000000 :rows 10000000})
+  []
+  (:limits (py/core)))
 
 (defn- invalid
   "Returns the ex-info for bad argument `arg` with value `value`."
@@ -140,7 +142,7 @@
                       (cond-> layer
                         (and (map? layer) (contains? layer :weights)) (update :weights codec/numbers)
                         (and (map? layer) (contains? layer :biases)) (update :biases codec/numbers)))
-                    (bounded! :network layers (:layers limits) "layers"))))
+                    (bounded! :network layers (:layers (limits)) "layers"))))
     network))
 
 (defn- input-in
@@ -150,7 +152,7 @@
     (throw (invalid (str (name arg) " must be a vector of numbers or of rows, got " (pr-str input))
                     arg input)))
   (let [rows? (and (sequential? input) (sequence-like? (first input)))]
-    (bounded! arg input (if rows? (:rows limits) (:units limits)) (if rows? "rows" "numbers"))
+    (bounded! arg input (if rows? (:rows (limits)) (:units (limits))) (if rows? "rows" "numbers"))
     (codec/numbers input)))
 
 (defn- pair? [p]
@@ -168,7 +170,7 @@
                                         "got a set")
                                    arg samples))
     (sequential? samples)
-    (let [samples (bounded! arg samples (:samples limits) "samples")]
+    (let [samples (bounded! arg samples (:samples (limits)) "samples")]
       (if (every? pair? samples)
         {:inputs (codec/numbers (mapv first samples)) :labels (codec/numbers (mapv second samples))}
         samples))
@@ -183,7 +185,7 @@
       (:validation opts) (update :validation #(samples-in :validation %)))))
 
 (defn- sizes-in [arg sizes]
-  (bounded! arg sizes (inc (:layers limits)) "sizes"))
+  (bounded! arg sizes (inc (:layers (limits))) "sizes"))
 
 (defn- network-call [sizes opts]
   (let [opts (checked-options "construct-network" default-network-options opts)]
@@ -210,8 +212,8 @@
      (network-call [size-in size-hidden num-hidden-or-out] size-out-or-opts)
      (construct-network size-in size-hidden num-hidden-or-out size-out-or-opts {})))
   ([size-in size-hidden num-hidden size-out opts]
-   (when-not (and (integer? num-hidden) (<= 0 num-hidden (:layers limits)))
-     (throw (invalid (str "num-hidden must be an int from 0 to " (:layers limits))
+   (when-not (and (integer? num-hidden) (<= 0 num-hidden (:layers (limits))))
+     (throw (invalid (str "num-hidden must be an int from 0 to " (:layers (limits)))
                      :num-hidden num-hidden)))
    (network-call (concat [size-in] (repeat (max 1 num-hidden) size-hidden) [size-out]) opts)))
 
@@ -222,7 +224,7 @@
   (let [k9-network (if (sequential? k9-network)
                      (vec (map-indexed (fn [i x] (if (odd? i) (codec/numbers x) x))
                                        (bounded! :k9-network k9-network
-                                                 (* 2 (:layers limits)) "items")))
+                                                 (* 2 (:layers (limits))) "items")))
                      k9-network)]
     (network-out (py/call "from_k9" [[:k9-network k9-network]] {}))))
 

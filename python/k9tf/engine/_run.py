@@ -22,7 +22,7 @@ import time
 
 import numpy as np
 
-from ..model import pack, unpack
+from ..model import DivergedError, pack, unpack
 from ._loop import EPOCH_ROWS, aligned, fresh_state
 
 logger = logging.getLogger("k9tf")
@@ -118,8 +118,9 @@ class Run:
     def check_finite(self, step):
         """Raise if the weights left the finite numbers (the learning rate is too high)."""
         if not np.isfinite(self.packed).all():
-            raise ValueError(f"training diverged: weights became NaN or Inf by step {step}; "
-                             f"use a smaller learning_rate than {self.args.learning_rate!r}.")
+            raise DivergedError("learning_rate", f"training diverged: weights became NaN or "
+                                f"Inf by step {step}; use a smaller learning_rate than "
+                                f"{self.args.learning_rate!r}.")
 
     def next_mark(self, step):
         """Return the step after ``step`` at which to report or end an epoch, and so stop."""

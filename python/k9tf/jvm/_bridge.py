@@ -11,7 +11,6 @@ refused on the way in and never produced on the way out.
 
 import ctypes
 import inspect
-import re
 import sys
 import traceback
 
@@ -19,9 +18,16 @@ from .._version import __version__
 from ..data import accuracy, sample_logic_fn
 from ..engine import RUNTIME, forward, train, train_data, train_epochs
 from ..files import export, load_network, save_network
-from ..model import construct_network, from_k9
+from ..model import (
+    MAX_LAYERS,
+    MAX_SAMPLES,
+    MAX_UNITS,
+    builtin_name,
+    construct_network,
+    from_k9,
+)
 from ..tools import sweep
-from ._codec import pack, unpack
+from ._codec import FORMAT, pack, unpack
 from ._interrupt import interrupt, interruptible
 from ._warm_up import warm_up
 
@@ -32,14 +38,30 @@ def sample_logic(f, samples=10000, seed=None):
     return {"inputs": inputs, "labels": labels}
 
 
-def hello():
-    """Greet a starting JVM side: return this core's version and start loading TensorFlow.
+MAX_ROWS = 10_000_000
+"""Most input rows one ``ff`` or ``accuracy`` call from the JVM side carries."""
 
-    The JVM side refuses a core of another version; TensorFlow's import runs
-    in the background meanwhile (see :mod:`k9tf.jvm._warm_up`).
+
+def hello():
+    """Greet a starting JVM side: return what it needs to know of this core; load TensorFlow.
+
+    Returns
+    -------
+    dict
+        ``version`` (k9tf's), ``frames`` (the frame format's version: the JVM
+        side starts only if it is its own) and ``limits``: the sizes the JVM
+        side refuses before realising a sequence (``layers``, ``units`` per
+        row or layer, ``samples`` per training call, ``rows`` per call).
+
+    Notes
+    -----
+    TensorFlow's import starts in the background meanwhile (see
+    :mod:`k9tf.jvm._warm_up`).
     """
     warm_up()
-    return __version__
+    return {"version": __version__, "frames": FORMAT,
+            "limits": {"layers": MAX_LAYERS, "units": MAX_UNITS, "samples": MAX_SAMPLES,
+                       "rows": MAX_ROWS}}
 
 
 def ff(input, network):
@@ -102,10 +124,10 @@ _PARAMETERS = {
 }
 
 
-def _argument(name, message):
-    """Return the argument an error message starts with, if function ``name`` takes it."""
-    first = re.match(r"\w*", message).group()
-    return first if first in _PARAMETERS.get(name, ()) else None
+def _argument(name, error):
+    """Return the argument ``error`` names, if function ``name`` takes it."""
+    argument = getattr(error, "argument", None)
+    return argument if argument in _PARAMETERS.get(name, ()) else None
 
 
 def call(frame):
@@ -139,9 +161,9 @@ def call(frame):
         return pack({"ok": result})
     except (Exception, KeyboardInterrupt) as error:  # every failure is data for the JVM
         return pack({"error": {
-            "type": type(error).__name__,
+            "type": builtin_name(error),
             "message": str(error),
-            "arg": _argument(name, str(error)),
+            "arg": _argument(name, error),
             "traceback": traceback.format_exc(),
         }})
 
