@@ -114,9 +114,11 @@ def test_history_has_keras_per_epoch_lists():
                             validation=VAL)
     assert history["epoch"] == [0, 1, 2, 3]
     assert history["step"] == [0, 1, 2, 3, 4]
-    # full batch: an epoch's loss is the cost before its one step
-    assert history["loss"] == pytest.approx(history["cost"][:4], rel=1e-6)
-    assert history["accuracy"] == pytest.approx(history["train_accuracy"][:4])
+    # full batch, a record a step: an epoch's running loss is the next record's, and the
+    # first is the loss of the initial weights
+    assert history["loss"] == history["cost"][1:]
+    assert history["accuracy"] == history["train_accuracy"][1:]
+    assert history["loss"][0] == pytest.approx(history["cost"][0], rel=1e-6)
     assert all(isinstance(v, float) for v in history["val_loss"] + history["val_accuracy"])
     assert history["val_accuracy"][-1] == pytest.approx(history["validation_accuracy"][-1])
     assert "stopped_epoch" not in history

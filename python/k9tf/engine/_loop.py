@@ -68,11 +68,14 @@ def train_step(params, slots, batch, rate, step, settings):
 
 
 def validation_sums(params, validation, settings):
-    """Return the float64 ``[loss sum, correct count]`` of ``params`` on ``validation``."""
+    """Return the float64 ``[loss sum, correct count]`` of ``params`` on ``validation``.
+
+    Each row's loss is summed in float64, so a large validation set loses no precision.
+    """
     x, t = validation
     z, y = forward(params, x, settings.activation, settings.output)
-    return tf.cast(tf.stack([tf.reduce_sum(sample_losses(z, y, t, settings.loss)),
-                             tf.reduce_sum(correct(y, t))]), tf.float64)
+    scores = tf.stack([sample_losses(z, y, t, settings.loss), correct(y, t)], 1)
+    return tf.reduce_sum(tf.cast(scores, tf.float64), 0)
 
 
 def epoch_order(mask, seed, epoch):
