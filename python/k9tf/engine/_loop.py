@@ -143,14 +143,16 @@ def run_steps(state, data, seed, start, steps, batches, batch_size, shuffle, set
         first, last = steps_in_epoch(epoch, start, end, batches)
         rate = schedule(epoch)
 
-        def batch_body(j, params, slots, epoch_sums, sums):
+        def batch_body(j, params, slots, epoch_sums):
             params, slots, batch_sums = train_step(
                 params, slots, batch_at(data, order, j, batch_size), rate, epoch * batches + j,
                 settings)
-            return j + 1, params, slots, epoch_sums + batch_sums, sums + batch_sums
+            return j + 1, params, slots, epoch_sums + batch_sums
 
-        _, params, slots, epoch_sums, sums = tf.while_loop(
-            lambda j, *_: j < last, batch_body, (first, params, slots, epoch_sums, sums))
+        before = epoch_sums
+        _, params, slots, epoch_sums = tf.while_loop(
+            lambda j, *_: j < last, batch_body, (first, params, slots, epoch_sums))
+        sums = sums + (epoch_sums - before)  # one addition a step, not two
 
         def close():  # the epoch ended in this run: write its row, start the next one's sums
             scores = (tf.zeros([2], tf.float64) if validation is None
