@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ._feeds import SLOTS
 from ._layers import correct, forward, pack, sample_losses, unpack
 from ._tf import tf, tf1
 
@@ -90,12 +91,15 @@ def steps_in_epoch(epoch, start, end, batches):
     return tf.maximum(start, base) - base, tf.minimum(end, base + batches) - base
 
 
-def run_steps(params, data, seed, start, steps, batches, batch_size, shuffle, settings):
+def run_steps(params, data, seed, start, steps, batches, batch_size, shuffle, settings, period):
     """Return ``(params, sums)`` after the global steps ``start`` to ``start + steps - 1``.
 
-    ``sums`` adds up :func:`train_step`'s sums over those steps.
+    ``sums[k]`` adds up :func:`train_step`'s sums over the steps ``s`` with
+    ``s // period == start // period + k``: each of the :data:`SLOTS` rows
+    covers one range of ``period`` steps (so a run spans at most that many).
     """
     end = start + steps
+    base = start // period
 
     def epoch_body(epoch, params, sums):
         order = epoch_order(data[2], seed, epoch) if shuffle else None
@@ -104,7 +108,8 @@ def run_steps(params, data, seed, start, steps, batches, batch_size, shuffle, se
         def batch_body(j, params, sums):
             params, batch_sums = train_step(params, batch_at(data, order, j, batch_size),
                                             settings)
-            return j + 1, params, sums + batch_sums
+            slot = (epoch * batches + j) // period - base
+            return j + 1, params, tf.tensor_scatter_nd_add(sums, [[slot]], [batch_sums])
 
         _, params, sums = tf.while_loop(lambda j, *_: j < last, batch_body,
                                         (first, params, sums))
@@ -113,7 +118,7 @@ def run_steps(params, data, seed, start, steps, batches, batch_size, shuffle, se
     # The epochs touched: from the one holding step `start` to the one holding step `end - 1`.
     first_epoch, end_epoch = start // batches, (end + batches - 1) // batches
     _, params, sums = tf.while_loop(lambda e, *_: e < end_epoch, epoch_body,
-                                    (first_epoch, params, tf.zeros([3], tf.float64)))
+                                    (first_epoch, params, tf.zeros([SLOTS, 3], tf.float64)))
     return params, sums
 
 
@@ -122,11 +127,12 @@ class TrainLoop:
 
     Feeds: the packed params, ``inputs``/``targets`` padded to any number of
     rows, a ``mask`` (1 for real rows), the learning rate, the first global
-    step, the number of steps, a shuffle seed and the number of batches per
-    epoch. Each step updates on ``batch_size`` consecutive rows (all rows for
-    full batch), averaging the loss over the real ones. Padding beyond the
-    last batch changes nothing: no step reads it (see :func:`epoch_order`).
-    The data set is the same array in every run of a call, read in place.
+    step, the number of steps, a shuffle seed, the number of batches per epoch
+    and the steps each row of the sums covers (see :func:`run_steps`). Each
+    step updates on ``batch_size`` consecutive rows (all rows for full batch),
+    averaging the loss over the real ones. Padding beyond the last batch
+    changes nothing: no step reads it (see :func:`epoch_order`). The data set
+    is the same array in every run of a call, read in place.
     """
 
     def __init__(self, model, batch_size, shuffle):
@@ -138,47 +144,35 @@ class TrainLoop:
         self.steps = tf1.placeholder(tf.int64, [], name="steps")
         self.seed = tf1.placeholder(tf.int64, [2], name="seed")
         self.batches = tf1.placeholder(tf.int64, [], name="batches")
+        self.period = tf1.placeholder(tf.int64, [], name="period")
         trainable = tuple(model.bias or i % 2 == 0 for i in range(2 * (len(sizes) - 1)))
 
         @tf.function(jit_compile=True, autograph=False)
-        def run(packed, inputs, targets, mask, learning_rate, start, steps, seed, batches):
+        def run(packed, inputs, targets, mask, learning_rate, start, steps, seed, batches,
+                period):
             settings = StepSettings(model.activation, model.output, model.loss, trainable,
                                     learning_rate)
             params, sums = run_steps(unpack(packed, sizes), (inputs, targets, mask), seed,
-                                     start, steps, batches, batch_size, shuffle, settings)
+                                     start, steps, batches, batch_size, shuffle, settings,
+                                     period)
             return pack(params), sums
 
         self.feeds = [model.packed, model.inputs, model.targets, self.mask, self.learning_rate,
-                      self.start, self.steps, self.seed, self.batches]
+                      self.start, self.steps, self.seed, self.batches, self.period]
         self.outputs = list(run(*self.feeds))
 
     def run(self, session, packed, inputs, targets, mask, learning_rate, start, steps, seed,
-            batches):
+            batches, period):
         """Return ``(packed params, sums)`` after ``steps`` updates from global step ``start``.
 
-        ``sums`` is :func:`run_steps`' ``[loss sum, correct count, rows]``.
+        ``sums`` is :func:`run_steps`' ``[loss sum, correct count, rows]`` per
+        range of ``period`` steps.
         Feeding C-contiguous arrays aligned to 64 bytes (see
-        :func:`aligned`) lets TensorFlow read them in place, without a copy.
+        :func:`~k9tf.engine._feeds.aligned`) lets TensorFlow read them in place, without a copy.
         """
         values = [packed, inputs, targets, mask, np.asarray(learning_rate, packed.dtype),
-                  np.int64(start), np.int64(steps), seed, np.int64(batches)]
+                  np.int64(start), np.int64(steps), seed, np.int64(batches), np.int64(period)]
         packed, sums = self.model.run(session, self.outputs, self.feeds, values,
                                       self.key + (len(inputs),))
         return packed, sums
 
-
-def aligned(array, rows):
-    """Return ``array`` padded with zero rows to ``rows``, in memory aligned to 64 bytes.
-
-    TensorFlow copies a fed numpy array unless its data is aligned to
-    Eigen's 64 bytes (large numpy arrays start 16 bytes into a page), so
-    this one copy lets every later run of the call read the data in place.
-    """
-    shape = (rows,) + array.shape[1:]
-    nbytes = int(np.prod(shape)) * array.itemsize
-    raw = np.empty(nbytes + 64, np.uint8)
-    skip = -raw.ctypes.data % 64
-    out = raw[skip:skip + nbytes].view(array.dtype).reshape(shape)
-    out[:len(array)] = array
-    out[len(array):] = 0
-    return out
