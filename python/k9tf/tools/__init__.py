@@ -1,19 +1,23 @@
-"""Tools built on the API: the command line, plots, TensorBoard logs, sweeps, the estimator.
+"""Tools built on the API: sweeps, plots, TensorBoard logs and the scikit-learn estimator.
 
-scikit-learn (for ``K9Classifier``), matplotlib and Dask are optional and
-imported only when used.
+scikit-learn (for ``K9Classifier``), matplotlib (plots), TensorFlow's
+summaries and Dask are optional or slow to import, and are imported only when
+one of their names is first used.
 """
 
-from ._cli import main
-from ._sweep import sweep
+import importlib
 
-__all__ = ["K9Classifier", "main", "sweep"]
+from ._sweep import ROW_KEYS, summarize, sweep
+
+_LAZY = {"K9Classifier": "_estimator", "plot_training": "_plot", "plot_sweep": "_sweep_plot",
+         "ScalarWriter": "_tensorboard"}
+
+__all__ = ["ROW_KEYS", "K9Classifier", "ScalarWriter", "plot_sweep", "plot_training", "summarize",
+           "sweep"]
 
 
 def __getattr__(name):
-    """Import ``K9Classifier`` on first use, so scikit-learn stays an optional extra."""
-    if name == "K9Classifier":
-        from ._estimator import K9Classifier  # noqa: PLC0415
-
-        return K9Classifier
+    """Import the module of a lazily loaded name (see ``_LAZY``) on its first use."""
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
