@@ -23,6 +23,7 @@ from ._presets import (
     OUTPUTS,
     PRESETS,
 )
+from ._tracked import recall, stamped
 from ._validation import (
     NETWORK_KEYS,
     brief,
@@ -48,5 +49,5 @@ __all__ = [
     "check_epochs", "check_inputs", "check_int", "check_learning_rate", "check_matrix",
     "check_network", "check_options", "check_samples", "check_seed", "check_sizes",
     "checked_network", "construct_network", "count", "from_k9", "layer_pairs", "make_network",
-    "pack", "plural", "shapes_of", "slices_of", "to_layers", "unpack",
+    "pack", "plural", "recall", "shapes_of", "slices_of", "stamped", "to_layers", "unpack",
 ]

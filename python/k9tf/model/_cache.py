@@ -22,7 +22,7 @@ import threading
 import numpy as np
 
 from ._layout import count, pack, unpack
-from ._tracked import recall
+from ._tracked import _List, recall
 from ._validation import check_network
 
 MAX_ENTRIES = 64
@@ -68,15 +68,16 @@ def _tagged(value):
 def _snapshot(network):
     parameters = _parameters(network)
     layers = network.get("layers") if parameters is not None else None
-    if (parameters is None or parameters > MAX_PARAMETERS or type(network) is not dict
-            or type(layers) is not list or not all(type(layer) is dict for layer in layers)
-            or not all(type(k) is str and (k == "layers" or _plain(v))
-                       for k, v in network.items())):
+    if parameters is None or parameters > MAX_PARAMETERS or type(network) is not dict:
+        return None
+    top = {k: list(v) if type(v) is _List else v for k, v in network.items() if k != "layers"}
+    if (type(layers) not in (list, _List) or not all(type(layer) is dict for layer in layers)
+            or not all(type(k) is str and _plain(v) for k, v in top.items())):
         return None
     tagged = [{k: _tagged(v) for k, v in layer.items()} for layer in layers]
     if not all(type(k) is str and v is not None for layer in tagged for k, v in layer.items()):
         return None
-    return marshal.dumps({**network, "layers": tagged}, 2)  # version 2: no back-references
+    return marshal.dumps({**top, "layers": tagged}, 2)  # version 2: no back-references
 
 
 def checked_network(network):
