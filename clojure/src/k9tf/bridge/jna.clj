@@ -2,7 +2,10 @@
   "Embedded CPython through JNA: loads libpython into this JVM and calls the
   k9tf core in-process. Any JVM thread may call; each call holds the GIL only
   while Python runs, and each calling thread keeps one Python thread state.
-  One interpreter per JVM, started on first use and never finalised."
+  A call is one native call into the `ctypes` entry point of
+  `k9tf.jvm._native` (which takes and releases the GIL itself), with the
+  request and reply in per-thread native buffers. One interpreter per JVM,
+  started on first use and never finalised."
   (:require [k9tf.bridge.env :as env]
             [k9tf.bridge.protocol :as p]
             [k9tf.codec :as codec])
