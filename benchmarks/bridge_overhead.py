@@ -17,13 +17,15 @@ Targets (issues 9 and 21): per-call cells ≤ 1.5x Python or ≤ 60 µs added (o
 784-128-10 row ≤ 250 µs); 200k-row ``ff`` and 200k-sample training ≤ 1.3x; 1M
 samples ≤ 1.5x with flat memory.
 
-Protocol: every contender stays alive (Python here; one JVM per backend, which
-reads cell names on stdin), and the cells run round-robin, one contender after
-another, so that all see the same machine load; the 1-minute load average is
-recorded before and after. Each figure is the best and the median over the
-rounds. Backends: the embedded CPython via JNA (``bin/k9tf-clj``), the JPype-
-hosted JVM (``python -m k9tf clj``), and libpython-clj (``bin/k9tf-clj
--A:libpython-clj``) when ``K9TF_EXTRA_CLASSPATH`` is set.
+Protocol: each JVM first runs the small cells some 10,000 times (so that the JIT
+has compiled the call path, as in a long-lived process); every contender stays
+alive (Python here; one JVM per backend, which reads cell names on stdin), and
+the cells run round-robin, one contender after another, so that all see the
+same machine load; the 1-minute load average is recorded before and after.
+Each figure is the best and the median over the rounds. Backends: the embedded
+CPython via JNA (``bin/k9tf-clj``), the JPype-hosted JVM (``python -m k9tf
+clj``), and libpython-clj (``bin/k9tf-clj -A:libpython-clj``) when
+``K9TF_EXTRA_CLASSPATH`` is set.
 """
 
 import hashlib
@@ -82,6 +84,7 @@ SNIPPET = """
              "train1m" #(let [[s out] (time-of (fn [] (k9/train-epochs 1 net (:1m samples) 0.5
                                                                        :batch-size :full)))]
                           [s (digest (map :weights (:layers out)))])}]
+  (doseq [cell ["ff1" "ff1_16" "ff1_784" "ff100"] _ (range %(jit)d)] ((cells cell))) ; JIT warm-up
   (println "%(marker)s" (json/write-str {:ready (name (py/current-backend-kind))}))
   (doseq [line (line-seq (java.io.BufferedReader. *in*))]
     (let [[seconds digest] ((cells line))]
@@ -232,7 +235,7 @@ def run(quick=False):
             skipped.append(f"{name}: skipped, {skip}.")
             continue
         code = SNIPPET % {"marker": MARKER, "big": big, "calls": calls,
-                          "calls784": max(1, calls // 5)}
+                          "calls784": max(1, calls // 5), "jit": 4 if quick else 20}
         contenders.append(Clojure(name, command, env, code))
     times = {(c.name, cell): [] for c in contenders for cell, _ in CELLS}
     digests, rss, last = {}, {c.name: [] for c in contenders}, {}
