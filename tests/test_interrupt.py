@@ -4,6 +4,8 @@ import sys
 import threading
 import types
 
+import pytest
+
 from k9tf.jvm._interrupt import interrupt, interruptible
 
 
@@ -38,3 +40,16 @@ def test_an_interrupt_during_the_imports_is_raised_after_them(tmp_path, monkeypa
 def test_imports_without_an_id_just_run():
     with interruptible(None, ["json"]):
         assert "json" in sys.modules
+
+
+def test_a_reused_call_id_is_refused_and_the_first_call_kept():
+    # Issue 22, item 12: a second call with a running call's id must not take the id over.
+    with interruptible("same"):
+        with pytest.raises(ValueError, match="id 'same' is already the id of a running call"):
+            with interruptible("same"):
+                pytest.fail("the second call ran")
+        with pytest.raises(KeyboardInterrupt):  # still the first call's: it can be interrupted
+            interrupt("same")
+            while True:  # the asynchronous exception lands between two bytecodes
+                pass
+    assert interrupt("same") is False

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 import k9tf
-from k9tf.files._io import STALE_SECONDS
+from k9tf.files._write import STALE_SECONDS
 
 
 def test_round_trip(tmp_path):

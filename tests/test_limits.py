@@ -77,11 +77,11 @@ def test_epochs_limit():
 def test_rows_times_units_limit():
     wide = k9tf.construct_network(2, 100_000, 2, seed=1)  # 100,004 units
     rows = MAX_VALUES // 100_004 + 1
-    with pytest.raises(ValueError, match=r"^input has 2,500 rows for a network of 100,004 units, "
-                                         r"250,010,000 values; k9tf evaluates at most "
-                                         r"250,000,000"):
+    with pytest.raises(ValueError, match=rf"^input has {rows:,} rows for a network of 100,004 "
+                                         rf"units, {rows * 100_004:,} values; k9tf evaluates at "
+                                         rf"most {MAX_VALUES:,}"):
         k9tf.ff(np.zeros((rows, 2)), wide)
-    with pytest.raises(ValueError, match=r"^samples has 2,500 rows for a network of 100,004 "):
+    with pytest.raises(ValueError, match=rf"^samples has {rows:,} rows for a network of 100,004 "):
         k9tf.train(wide, (np.zeros((rows, 2)), np.ones((rows, 2))), 0.5)
 
 

@@ -372,7 +372,7 @@ def test_bad_arguments_fail_before_any_run(monkeypatch, kwargs, error, match):
 @pytest.mark.parametrize("args, message", [
     (["--csv", "missing/rows.csv"], "--csv 'missing/rows.csv' is in a directory that does "
                                     "not exist."),
-    (["--json", "."], "--json '.' is a directory."),
+    (["--json", "."], "--json '.' is a directory; give a file name."),
     (["--scheduler", "serial", "--workers", "2"], "n_workers is for scheduler='local' only"),
     (["--lr", "-1"], "learning_rates[0]"),
 ])
@@ -383,4 +383,84 @@ def test_cli_refuses_bad_arguments_before_training(tmp_path, args, message):
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and message in done.stderr
     assert "Traceback" not in done.stderr and not done.stdout
+    assert list(tmp_path.iterdir()) == []
+
+
+# Issue 22, items 4, 5 and 13: the grid's size and the worker count are checked from
+# lengths before any axis is built; unclear scheduler strings are refused naming scheduler.
+
+@pytest.mark.parametrize("seeds, shown", [
+    (range(300_000_000), "300000000 runs"), (range(10**12), "1000000000000 runs"),
+    (range(10**20), "more than 2\\*\\*63 runs")])
+def test_a_huge_axis_is_refused_from_its_length(monkeypatch, seeds, shown):
+    def built(*args):
+        pytest.fail("a value was checked")
+    monkeypatch.setattr(_sweep, "check_seed", built)
+    with pytest.raises(ValueError, match=f"the grid has {shown} .* at most 10000"):
+        k9tf.sweep("xor", seeds=seeds, scheduler="serial")
+
+
+def test_repeated_values_are_found_in_one_pass():
+    with pytest.raises(ValueError, match="seeds must not repeat a value, got 0 twice"):
+        k9tf.sweep("xor", seeds=[*range(9_999), 0], scheduler="serial")
+    with pytest.raises(ValueError, match=r"sizes must not repeat a value, got \[2, 3, 2\]"):
+        k9tf.sweep("xor", sizes=[[2, 3, 2], (2, 3, 2)], scheduler="serial")
+
+
+def test_cli_refuses_a_trillion_seeds_at_once(tmp_path):
+    done = subprocess.run([sys.executable, "-m", "k9tf", "sweep", "--fn", "xor", "--seeds",
+                           "1000000000000", "--scheduler", "serial"], capture_output=True,
+                          text=True, cwd=tmp_path, env=environment(), timeout=120)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1
+    assert "the grid has 1000000000000 runs" in done.stderr and not done.stdout
+
+
+def test_n_workers_is_bounded_by_the_machine():
+    most = _sweep.max_workers()
+    assert 1 <= most <= 4 * os.cpu_count()
+    assert most * _sweep.WORKER_BYTES <= os.sysconf("SC_PAGE_SIZE") * os.sysconf(
+        "SC_PHYS_PAGES") or most == 1
+    for n in (most + 1, 40, 10**6):
+        with pytest.raises(ValueError, match=f"n_workers must be at most {most} on this "
+                                             f"machine .* got {n}"):
+            k9tf.sweep("xor", n_workers=n)
+
+
+@pytest.mark.parametrize("address", ["inproc://x", "file:///tmp/x", "tcp://host",
+                                     "tcp://host:0", "tcp://host:99999", "tcp://"])
+def test_unclear_scheduler_addresses_are_refused_naming_scheduler(monkeypatch, address):
+    monkeypatch.setattr(_sweep, "_dask_rows", lambda *args: pytest.fail("Dask was reached"))
+    with pytest.raises(ValueError, match=f"^scheduler must be .* got '{address}'"):
+        k9tf.sweep("xor", scheduler=address)
+
+
+def _group(pgid):
+    """Return the pids of the live processes in process group ``pgid``."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as file:
+                fields = file.read().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            pids.append(int(entry))
+    return pids
+
+
+@pytest.mark.parametrize("members", [2, 4], ids=["while-workers-start", "while-they-run"])
+def test_ctrl_c_on_a_local_cluster_prints_one_line(tmp_path, members):
+    # Issue 22, item 14: the terminal's Ctrl-C reaches the whole process group.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "k9tf", "sweep", "--fn", "xor", "--seeds", "40", "--epochs",
+         "20000", "--workers", "2"], cwd=tmp_path, env=environment(), text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        wait_for(lambda: len(_group(process.pid)) >= members, f"{members} processes",
+                 every=0.01)
+        os.killpg(process.pid, signal.SIGINT)
+        out, err = process.communicate(timeout=DEADLINE)
+    finally:
+        stop([process])
+    assert process.returncode == 130 and err == "k9tf sweep: interrupted\n", err
     assert list(tmp_path.iterdir()) == []

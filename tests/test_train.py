@@ -127,3 +127,32 @@ def test_float64_network_trains_in_float64():
     trained = k9tf.train_epochs(1, net, [[[1, 1], [1, 0]]], 0.5)
     weights = np.asarray(trained["layers"][0]["weights"])
     assert not np.array_equal(weights.astype(np.float32).astype(float), weights)
+
+
+# Issue 22, item 7: a training call is bounded in memory (samples x units) and in work
+# (epochs x samples x parameters) before anything is built.
+
+def test_training_values_limit_is_below_the_evaluation_limit():
+    from k9tf.model import MAX_TRAIN_VALUES, MAX_VALUES
+
+    wide = k9tf.construct_network(2, 100_000, 2, model="k9", seed=1)  # 100,004 units
+    rows = MAX_TRAIN_VALUES // 100_004 + 1
+    with pytest.raises(ValueError, match=rf"^samples has {rows:,} rows for a network of "
+                                         rf"100,004 units, {rows * 100_004:,} values; k9tf "
+                                         rf"trains on at most {MAX_TRAIN_VALUES:,}"):
+        k9tf.train(wide, (np.zeros((rows, 2)), np.ones((rows, 2))), 0.5, batch_size=None)
+    assert MAX_TRAIN_VALUES < MAX_VALUES
+
+
+def test_work_limit_refuses_years_of_training_at_once():
+    from k9tf.model import MAX_EPOCHS, MAX_WORK
+
+    net = k9tf.construct_network(2, 100, 2, seed=1)  # 502 parameters
+    x, y = k9tf.sample_logic_fn(k9tf.xor, 1000, seed=1)
+    work = MAX_EPOCHS * 1000 * 502
+    assert work > MAX_WORK
+    with pytest.raises(ValueError, match=rf"^epochs x samples x parameters is {work:,} "
+                                         rf"\(1,000,000 x 1,000 x 502\); one training call does "
+                                         rf"at most {MAX_WORK:,}"):
+        k9tf.train(net, (x, y), 0.5, epochs=MAX_EPOCHS)
+    assert MAX_EPOCHS * 1000 * 12 <= MAX_WORK  # k9's 2-3-2 session still runs 1M epochs

@@ -36,6 +36,11 @@
   sequence cannot hang a call."
   (bit-shift-left 1 26))
 
+(def ^:const max-depth
+  "Deepest nesting of maps and sequences `pack` writes: deeper data is refused
+  before it can exhaust the JVM's stack or Python's JSON reader."
+  100)
+
 (deftype Numbers [value])
 
 (defn numbers
@@ -146,8 +151,13 @@
   [x path]
   (cond
     (or (nil? x) (string? x) (boolean? x) (keyword? x) (instance? Long x)
-        (instance? Integer x) (instance? Short x) (instance? Byte x)
-        (instance? clojure.lang.BigInt x) (instance? java.math.BigInteger x)) x
+        (instance? Integer x) (instance? Short x) (instance? Byte x)) x
+    (or (instance? clojure.lang.BigInt x) (instance? java.math.BigInteger x))
+    (if (< (.bitLength (biginteger x)) 64)
+      x
+      (refuse (str "must be an integer of at most 64 bits, got one of "
+                   (.bitLength (biginteger x)) " bits")
+              path '...))
     (or (instance? Double x) (instance? Float x) (decimal? x))
     (if (Double/isFinite (double x))
       x
@@ -161,6 +171,9 @@
   collected in `blocks` (a java.util.List of double arrays; `offset` holds
   the payload size so far); `path` locates `x` for error messages."
   [x path ^java.util.List blocks ^longs offset]
+  (when (> (count path) max-depth)
+    (refuse (str "is nested more than " max-depth " deep; it cannot cross the bridge")
+            path '... :limit max-depth))
   (let [marked? (instance? Numbers x)
         x (if marked? (.value ^Numbers x) x)
         packed (when (or marked? (java-array-of-numbers? x))
@@ -239,7 +252,8 @@
   * `:key-fn` - turns map keys into header strings (default `name`)
   Throws ex-info (`:k9tf/error :invalid-arg`, with the `:path` of keys and
   indices to the culprit) on a set, a sequence longer than `max-elements`,
-  NaN or Inf, or a value of another type (a Java object, a ratio...)."
+  data nested deeper than `max-depth`, NaN or Inf, an integer beyond 64
+  bits, or a value of another type (a Java object, a ratio...)."
   ^bytes [x & {:keys [key-fn] :or {key-fn name}}]
   (let [blocks (java.util.ArrayList.)
         offset (long-array 1)
@@ -259,9 +273,29 @@
 
 ;;; READING
 
+(defn- check-block!
+  "Throws ex-info unless `block` is `[dtype offset shape]` lying within the
+  `payload` bytes: dtype \"f8\" or \"i8\", offset an int >= 0 and a multiple
+  of 8, shape one or two ints >= 0 (no booleans, no doubles), all checked
+  before any size is computed from them."
+  [block ^long payload]
+  (let [int? #(and (instance? Long %) (not (neg? (long %))))
+        [dtype offset shape] (when (and (vector? block) (= 3 (count block))) block)
+        bad #(throw (ex-info (str "bad packed block " (pr-str block) " in a bridge frame: " %)
+                             {:k9tf/error :invalid-frame :value block}))]
+    (when-not (#{"f8" "i8"} dtype) (bad "it must be [dtype offset shape], dtype f8 or i8"))
+    (when-not (and (int? offset) (zero? (rem (long offset) 8)))
+      (bad "its offset must be an int >= 0 and a multiple of 8"))
+    (when-not (and (vector? shape) (<= 1 (count shape) 2) (every? int? shape))
+      (bad "its shape must be 1 or 2 ints >= 0"))
+    (when (> (.doubleValue (biginteger (reduce *' 8 shape))) (double (- payload (long offset))))
+      (bad (str "it runs past the payload's " payload " bytes")))))
+
 (defn- block->vector
-  "Returns the block `[dtype offset shape]` of `buffer` as (nested) vectors."
-  [^ByteBuffer buffer ^long start [dtype offset shape]]
+  "Returns the block `[dtype offset shape]` of `buffer` as (nested) vectors;
+  float64 blocks must hold finite numbers."
+  [^ByteBuffer buffer ^long start [dtype offset shape :as block]]
+  (check-block! block (- (.limit buffer) start))
   (let [n (long (reduce * 1 shape))
         at (.order (.position (.duplicate buffer) (int (+ start (long offset))))
                    ByteOrder/LITTLE_ENDIAN)
@@ -269,7 +303,11 @@
     (case dtype
       "f8" (let [doubles (double-array n)]
              (.get (.asDoubleBuffer at) doubles)
-             (dotimes [i n] (aset values i (Double/valueOf (aget doubles i)))))
+             (dotimes [i n]
+               (when-not (Double/isFinite (aget doubles i))
+                 (throw (ex-info "a packed block in a bridge frame holds NaN or Inf"
+                                 {:k9tf/error :invalid-frame :value (aget doubles i)})))
+               (aset values i (Double/valueOf (aget doubles i)))))
       "i8" (let [longs (long-array n)]
              (.get (.asLongBuffer at) longs)
              (dotimes [i n] (aset values i (Long/valueOf (aget longs i))))))

@@ -56,7 +56,8 @@
   * `:layers` - most weight layers (`:sizes` has one more entry)
   * `:units` - most numbers in one input row or one layer
   * `:samples` - most samples in one training call
-  * `:rows` - most input rows in one `ff` or `accuracy` call"
+  * `:rows` - most input rows in one `ff` or `accuracy` call
+  * `:runs` - most values on one axis of a `sweep` (and runs in it)"
   []
   (:limits (py/core)))
 
@@ -140,10 +141,20 @@
                     arg input)))
   (let [rows? (and (sequential? input) (sequence-like? (first input)))]
     (bounded! arg input (if rows? (:rows (limits)) (:units (limits))) (if rows? "rows" "numbers"))
+    (when rows?
+      (doseq [row input] (bounded! arg row (:units (limits)) "numbers in a row")))
     (codec/numbers input)))
 
 (defn- pair? [p]
-  (and (sequential? p) (= 2 (count p)) (sequence-like? (first p)) (sequence-like? (second p))))
+  (and (sequential? p) (= 2 (bounded-count 3 p)) (sequence-like? (first p))
+       (sequence-like? (second p))))
+
+(defn- bounded-pair!
+  "Returns sample `p`, throwing ex-info for `arg` if its input or target is too long."
+  [arg p]
+  (bounded! arg (first p) (:units (limits)) "numbers in a sample's input")
+  (bounded! arg (second p) (:units (limits)) "numbers in a sample's target")
+  p)
 
 (defn- samples-in
   "Returns `samples` ready to cross: k9 pairs `[[input target] ...]` as
@@ -159,7 +170,9 @@
     (sequential? samples)
     (let [samples (bounded! arg samples (:samples (limits)) "samples")]
       (if (every? pair? samples)
-        {:inputs (codec/numbers (mapv first samples)) :labels (codec/numbers (mapv second samples))}
+        (let [samples (mapv #(bounded-pair! arg %) samples)]
+          {:inputs (codec/numbers (mapv first samples))
+           :labels (codec/numbers (mapv second samples))})
         samples))
     :else samples))
 
@@ -171,8 +184,12 @@
       (= :full (:batch-size opts)) (assoc :batch-size nil)
       (:validation opts) (update :validation #(samples-in :validation %)))))
 
-(defn- sizes-in [arg sizes]
-  (bounded! arg sizes (inc (:layers (limits))) "sizes"))
+(defn- sizes-in
+  "Returns `sizes` bounded, a Java array of ints as a vector (so they cross as ints)."
+  [arg sizes]
+  (if (and (some? sizes) (.isArray (class sizes)))
+    (bounded! arg (vec sizes) (inc (:layers (limits))) "sizes")
+    (bounded! arg sizes (inc (:layers (limits))) "sizes")))
 
 (defn- network-call [sizes opts]
   (let [opts (checked-options "construct-network" default-network-options opts)]
@@ -366,11 +383,17 @@
       (sweep :xor {:seeds (range 100) :learning-rates [0.1 0.5] :scheduler :serial})"
   [task & options]
   (let [opts (checked-options "sweep" default-sweep-options (options-map "sweep" options))
+        axes [:seeds :learning-rates :sizes :models :activations :batch-sizes :epochs]
+        opts (reduce (fn [o k] (update o k #(bounded! k % (:runs (limits)) "values")))
+                     opts axes)
+        opts (cond-> opts
+               (sequential? (:sizes opts)) (update :sizes #(mapv (partial sizes-in :sizes) %)))
         full->nil (fn [batch-size] (when-not (= :full batch-size) batch-size))
-        named? #(or (keyword? %) (string? %))]
-    (py/call "sweep" [[:task (if (or (named? task) (and (sequential? task) (every? named? task)))
-                               task
-                               (samples-in :task task))]]
+        named? #(or (keyword? %) (string? %))
+        tasks? (and (sequential? task) (every? named? (take (inc (:runs (limits))) task)))]
+    (py/call "sweep" [[:task (cond (named? task) task
+                                   tasks? (bounded! :task task (:runs (limits)) "tasks")
+                                   :else (samples-in :task task))]]
              (cond-> opts
                (sequential? (:batch-sizes opts)) (update :batch-sizes #(mapv full->nil %))
                (:validation opts) (update :validation #(samples-in :validation %))))))

@@ -90,7 +90,24 @@
     :path]
    ["unknown logic function" #(k9/sample-logic :xnor 10) :f]
    ["zero samples" #(k9/sample-logic :xor 0) :samples]
-   ["k9 vector of even length" #(k9/from-k9 [[0 0] [[0.1 0.2] [0.3 0.4]]]) :k9-network]])
+   ["k9 vector of even length" #(k9/from-k9 [[0 0] [[0.1 0.2] [0.3 0.4]]]) :k9-network]
+   ;; issue 22, items 4, 8 and 13: depth and inner sequences bounded before they are realised
+   ["input nested 2000 deep" #(k9/ff (nth (iterate vector 1) 2000) net) :input]
+   ["network nested 2000 deep" #(k9/ff [1 0] (assoc net :seed (nth (iterate vector 1) 2000)))
+    :network]
+   ["infinite row in the input" #(k9/ff [[1 0] (range)] net) :input]
+   ["infinite input in a sample" #(k9/train-data net [[(range) [1 0]]] 0.5) :samples]
+   ["infinite target in a sample" #(k9/train-data net [[[0 1] (range)]] 0.5) :samples]
+   ["infinite sample" #(k9/train-data net [(range)] 0.5) :samples]
+   ["BigInt seed of 10^5000" #(k9/construct-network 2 3 2 {:seed (.pow (biginteger 10) 5000)})
+    :seed]
+   ["infinite sweep seeds" #(k9/sweep :xor :seeds (range) :scheduler :serial) :seeds]
+   ["infinite sweep sizes entry" #(k9/sweep :xor :sizes [(range)] :scheduler :serial) :sizes]
+   ["infinite sweep tasks" #(k9/sweep (repeat :xor) :scheduler :serial) :task]
+   ["too many sweep seeds" #(k9/sweep :xor :seeds (range 10001) :scheduler :serial) :seeds]])
+
+(deftest test-java-array-sizes
+  (is (= [2 3 2] (:sizes (k9/construct-network {:sizes (long-array [2 3 2])})))))
 
 (deftest test-bad-inputs
   (is (>= (count cases) 40))

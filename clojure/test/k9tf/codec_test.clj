@@ -74,3 +74,53 @@
       (is (= {:a [1 -2 3] :b [[0.5 2.0]]} (codec/unpack (.array buffer) :key-fn keyword)))
       (is (= {:a [1 -2 3] :b [[0.5 2.0]]}
              (codec/unpack (.rewind (.flip buffer)) :key-fn keyword))))))
+
+(defn- frame-of
+  "Returns a frame with JSON text `header` and the doubles `payload`."
+  ^bytes [^String header payload]
+  (let [hb (.getBytes header "UTF-8")
+        start (* 8 (quot (+ 4 (alength hb) 7) 8))
+        buffer (doto (.order (java.nio.ByteBuffer/allocate (+ start (* 8 (count payload))))
+                             java.nio.ByteOrder/LITTLE_ENDIAN)
+                 (.putInt (alength hb)) (.put hb) (.position (int start)))]
+    (doseq [x payload] (.putDouble buffer (double x)))
+    (.array buffer)))
+
+(defn- read-refusal [header payload]
+  (try (codec/unpack (frame-of header payload)) nil
+       (catch clojure.lang.ExceptionInfo e (ex-message e))))
+
+(deftest test-malformed-blocks
+  (testing "issue 22, item 11: block markers are checked before they are used"
+    (are [block pattern] (re-find pattern (str (read-refusal (str "{\"x\":{\"#k9tf/array\":"
+                                                                  block "}}")
+                                                             [1 2 3 4 5 6 7 8])))
+      "[\"f8\",0,[-1,2]]" #"shape must be 1 or 2 ints >= 0"
+      "[\"f8\",-8,[2]]" #"offset must be an int >= 0"
+      "[\"f8\",4,[2]]" #"multiple of 8"
+      "[\"f8\",true,[2]]" #"offset must be"
+      "[\"f8\",0,[true]]" #"shape must be"
+      "[\"f8\",0,[]]" #"shape must be"
+      "[\"f8\",0,[1,1,2]]" #"shape must be"
+      "[\"f8\",0,[9]]" #"runs past the payload"
+      "[\"f8\",9223372036854775800,[1]]" #"runs past the payload"
+      "[\"f8\",0,[9223372036854775807,9223372036854775807]]" #"runs past the payload"
+      "[\"f8\",99999999999999999999,[1]]" #"offset must be"
+      "[\"u8\",0,[2]]" #"dtype f8 or i8")
+    (is (re-find #"NaN or Inf" (read-refusal "{\"x\":{\"#k9tf/array\":[\"f8\",0,[2]]}}"
+                                             [1 ##NaN])))
+    (is (= {:x [[3.0 4.0] [5.0 6.0]]}
+           (codec/unpack (frame-of "{\"x\":{\"#k9tf/array\":[\"f8\",16,[2,2]]}}"
+                                   [1 2 3 4 5 6 7 8])
+                         :key-fn keyword)))))
+
+(deftest test-depth-and-big-integers
+  (testing "data nested past max-depth is refused with its path, not a StackOverflowError"
+    (let [data (refusal {:a (nth (iterate vector 1) 2000)})]
+      (is (= codec/max-depth (:limit data)))
+      (is (= :a (first (:path data))))))
+  (is (= {:a [1 2]} (round-trip {:a (nth (iterate vector [1 2]) 0)})))
+  (testing "integers beyond 64 bits are refused; those within cross"
+    (is (re-find #"at most 64 bits" (:message (refusal {:a (.pow (biginteger 10) 5000)}))))
+    (is (= [:a] (:path (refusal {:a (.pow (biginteger 10) 5000)}))))
+    (is (= {:a 12345} (round-trip {:a (bigint 12345)})))))

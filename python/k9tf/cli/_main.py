@@ -39,6 +39,7 @@ from ..model import (
     construct_network,
 )
 from . import _demo, _sweep
+from ._environment import reads_stdin, redirect_homeless_caches, reopen_closed_streams
 
 
 def _count(maximum=None):
@@ -168,7 +169,7 @@ def _parser():
 
     repl = commands.add_parser("repl", help="Clojure REPL in a JVM hosted here (JPype backend)")
     repl.set_defaults(run=lambda args: _clojure(["-m", "nrepl.cmdline"], ["repl"])
-                      if args.nrepl else _clojure([]))
+                      if args.nrepl else _clojure([], stdin_closed=args.stdin_closed))
     repl.add_argument("--nrepl", action="store_true",
                       help="start an nREPL server (writes .nrepl-port) instead")
     commands.add_parser("clj", help="clojure.main in a JVM hosted here: "
@@ -242,7 +243,7 @@ def _train(args):
     if args.plot is not None:
         from ..tools import plot_training  # noqa: PLC0415 - matplotlib is optional
 
-        print(f"plotted {plot_training(history, network, args.plot)}")
+        print(f"plotted {plot_training(history, network, args.plot, '--plot')}")
     return 0
 
 
@@ -269,7 +270,10 @@ def _classpath(args):
     return 0
 
 
-def _clojure(args, aliases=()):
+def _clojure(args, aliases=(), stdin_closed=False):
+    if stdin_closed and reads_stdin(args):
+        raise ValueError("standard input is closed, so the REPL has nothing to read; run it "
+                         "from a terminal or give it input (< file).")
     from ..jvm import run_clojure  # noqa: PLC0415 - JPype is optional
 
     return run_clojure(args, aliases)
@@ -279,7 +283,10 @@ def main(argv=None):
     """Run the ``k9tf`` command line and return its exit status.
 
     Bad arguments, files or output paths give status 2, Ctrl-C at any moment
-    130, each with one line on stderr and never a traceback.
+    130, each with one line on stderr and never a traceback. A closed
+    standard stream is opened on the null device first (a REPL refuses a
+    closed stdin), and an unusable ``HOME`` gets no cache directories (see
+    :mod:`k9tf.cli._environment`).
     """
     interrupted = []
 
@@ -289,14 +296,17 @@ def main(argv=None):
 
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, on_interrupt)
+    closed = reopen_closed_streams()  # e.g. 2>&-: tqdm and logs write to the null device
+    redirect_homeless_caches()
     argv = sys.argv[1:] if argv is None else list(argv)
     command = argv[0] if argv else "k9tf"
     try:
         if argv[:1] == ["clj"]:
             aliases = [a for arg in argv[1:2] if arg.startswith("-A:")
                        for a in arg[3:].split(":")]
-            return _clojure(argv[1 + bool(aliases):], aliases)
+            return _clojure(argv[1 + bool(aliases):], aliases, stdin_closed=0 in closed)
         args = _parser().parse_args(argv)
+        args.stdin_closed = 0 in closed
         command = args.command
         logging.basicConfig(format="%(message)s", level=logging.INFO,
                             handlers=[_TqdmHandler()])
@@ -308,6 +318,9 @@ def main(argv=None):
             if threading.current_thread() is threading.main_thread():
                 signal.signal(signal.SIGINT, signal.SIG_IGN)  # one more Ctrl-C changes nothing
             print(f"k9tf {command}: interrupted", file=sys.stderr, flush=True)
+            # e.g. Dask's exit handler closing a cluster the interrupt left half-started:
+            # whatever fails after this line is not news to the user
+            sys.unraisablehook = lambda unraisable: None
             return 130
         if isinstance(error, (TypeError, ValueError, OSError, ImportError)):
             print(f"k9tf {command}: error: {error}", file=sys.stderr, flush=True)

@@ -4,11 +4,11 @@ import argparse
 import contextlib
 import csv
 import importlib.util
+import io
 import json
 import logging
-import os
-import tempfile
 
+from ..files import writable_file, write_atomic
 from ..tools import ROW_KEYS, summarize, sweep
 
 
@@ -35,47 +35,31 @@ def parse_sizes(text):
     return sizes
 
 
-def _check_output(path, option):
-    """Raise ValueError unless ``path`` can be written: its directory exists and is writable."""
-    directory = os.path.dirname(os.path.abspath(path))
-    if os.path.isdir(path):
-        raise ValueError(f"{option} {path!r} is a directory.")
-    if not os.path.isdir(directory):
-        raise ValueError(f"{option} {path!r} is in a directory that does not exist.")
-    if not os.access(directory, os.W_OK) or (os.path.exists(path)
-                                              and not os.access(path, os.W_OK)):
-        raise ValueError(f"{option} {path!r} cannot be written (permission denied).")
+def _write_text(path, write, name):
+    """Write ``path`` through ``write(text_file)`` with k9tf's atomic writer."""
+    def write_binary(file):
+        text = io.TextIOWrapper(file, encoding="utf-8", newline="")
+        write(text)
+        text.flush()
+        text.detach()  # leave the binary file open for the writer's fsync
+    return write_atomic(path, write_binary, name)
 
 
-def _write(path, write):
-    """Write ``path`` through ``write(file)`` atomically: a temporary file, then a rename."""
-    fd, temp = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)),
-                                prefix=".k9tf-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
-            write(file)
-        os.replace(temp, path)
-    except BaseException:
-        os.unlink(temp)
-        raise
-    return path
-
-
-def write_csv(rows, path):
-    """Write sweep ``rows`` to ``path`` as CSV (None as an empty cell); return ``path``."""
+def write_csv(rows, path, name="path"):
+    """Write sweep ``rows`` to ``path`` as CSV (None as an empty cell), atomically; return it."""
     def write(file):
         writer = csv.DictWriter(file, fieldnames=ROW_KEYS)
         writer.writeheader()
         writer.writerows(rows)
-    return _write(path, write)
+    return _write_text(path, write, name)
 
 
-def write_json(rows, path):
-    """Write sweep ``rows`` to ``path`` as a JSON list of objects; return ``path``."""
+def write_json(rows, path, name="path"):
+    """Write sweep ``rows`` to ``path`` as a JSON list of objects, atomically; return it."""
     def write(file):
         json.dump(rows, file, indent=1, allow_nan=False)
         file.write("\n")
-    return _write(path, write)
+    return _write_text(path, write, name)
 
 
 def summary_table(rows):
@@ -101,7 +85,7 @@ def run(args):
     outputs = [(args.csv, "--csv"), (args.json, "--json"), (args.plot, "--plot")]
     for path, option in outputs:
         if path is not None:
-            _check_output(path, option)
+            writable_file(path, option)
     if args.plot and importlib.util.find_spec("matplotlib") is None:
         raise ValueError("--plot needs matplotlib: pip install 'k9tf[plot]'.")
     logging.getLogger("k9tf").setLevel(logging.WARNING)  # no report lines per run
@@ -116,11 +100,11 @@ def run(args):
                  n_workers=args.workers)
     print("\n".join(summary_table(rows)))
     if args.csv:
-        print(f"wrote {write_csv(rows, args.csv)}")
+        print(f"wrote {write_csv(rows, args.csv, '--csv')}")
     if args.json:
-        print(f"wrote {write_json(rows, args.json)}")
+        print(f"wrote {write_json(rows, args.json, '--json')}")
     if args.plot:
         from ..tools import plot_sweep  # noqa: PLC0415 - matplotlib is optional
 
-        print(f"plotted {plot_sweep(rows, args.plot)}")
+        print(f"plotted {plot_sweep(rows, args.plot, '--plot')}")
     return 0

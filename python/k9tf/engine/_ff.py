@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from ..model import check_inputs, checked_network
+from ..model import InvalidValue, check_inputs, checked_network
 
 _SMALL = 64  # outputs up to this many values are checked as Python floats (faster than numpy)
 _GC_ROWS = 10_000  # outputs this long are turned into lists with the garbage collector paused
@@ -93,5 +93,6 @@ def forward(input, network):
     finite = (all(map(math.isfinite, outputs.ravel().tolist())) if outputs.size <= _SMALL
               else np.isfinite(outputs).all())
     if not finite:
-        raise ValueError("ff overflowed: the network's outputs are not finite for this input.")
+        raise InvalidValue("ff", "ff overflowed: the network's outputs are not finite for this "
+                                 "input.")
     return outputs, single

@@ -11,6 +11,10 @@ import time
 import numpy as np
 
 from ..model import (
+    MAX_TRAIN_VALUES,
+    MAX_WORK,
+    DivergedError,
+    InvalidValue,
     check_batch_size,
     check_choice,
     check_epochs,
@@ -51,7 +55,8 @@ class _Run:
         self.spec, _, self.packed = checked_network(network)
         self.seed = network["seed"]
         sizes, dtype = self.spec["sizes"], self.spec["dtype"]
-        self.x, self.y = check_samples(samples, sizes[0], sizes[-1], dtype, units=sum(sizes))
+        self.x, self.y = check_samples(samples, sizes[0], sizes[-1], dtype, units=sum(sizes),
+                                       limit=MAX_TRAIN_VALUES)
         self.validation = None if validation is None else check_samples(
             validation, sizes[0], sizes[-1], dtype, name="validation", units=sum(sizes))
         self.learning_rate = check_learning_rate(learning_rate)
@@ -75,6 +80,12 @@ class _Run:
         self.size = n if self.batch_size is None else self.batch_size
         self.batches = math.ceil(n / self.size)
         self.total = self.epochs * self.batches
+        work = self.epochs * n * self.packed.size
+        if work > MAX_WORK:
+            raise InvalidValue(
+                "epochs", f"epochs x samples x parameters is {work:,} ({self.epochs:,} x {n:,} x "
+                f"{self.packed.size:,}); one training call does at most {MAX_WORK:,}: train "
+                "for fewer epochs per call, each continuing from the network the last returned.")
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % 2**63)
         self.seed_pair = np.array([seed, 0], np.int64)
@@ -100,8 +111,9 @@ class _Run:
     def check_finite(self, step):
         """Raise if the weights left the finite numbers (the learning rate is too high)."""
         if not np.isfinite(self.packed).all():
-            raise ValueError(f"training diverged: weights became NaN or Inf by step {step}; "
-                             f"use a smaller learning_rate than {self.learning_rate!r}.")
+            raise DivergedError("learning_rate", f"training diverged: weights became NaN or "
+                                f"Inf by step {step}; use a smaller learning_rate than "
+                                f"{self.learning_rate!r}.")
 
     def next_mark(self, step):
         """Return the step after ``step`` at which to report (and so stop the loop)."""

@@ -1,7 +1,8 @@
-"""Files: networks saved and loaded as JSON, exports to other formats, checked output paths."""
+"""Files: networks saved and loaded as JSON, exports to other formats, one atomic writer."""
 
 from ._export import FORMATS, export, from_keras
-from ._io import load_network, save_network, writable_directory, writable_file, write_atomic
+from ._io import load_network, save_network
+from ._write import writable_directory, writable_file, write_atomic
 
 __all__ = ["FORMATS", "export", "from_keras", "load_network", "save_network",
            "writable_directory", "writable_file", "write_atomic"]

@@ -8,8 +8,6 @@ export leaves nothing at ``path`` (and an older export there intact).
 """
 
 import os
-import shutil
-import tempfile
 
 import numpy as np
 
@@ -27,7 +25,13 @@ from ..model import (
     layer_pairs,
     make_network,
 )
-from ._io import _check_path
+from ._write import (
+    check_path,
+    writable_file,
+    writable_savedmodel,
+    write_atomic,
+    write_directory_atomic,
+)
 
 FORMATS = ("keras", "savedmodel", "tflite", "onnx")
 """The values ``export`` takes for ``format``."""
@@ -41,29 +45,15 @@ _ONNX_OPS = {"tanh": "Tanh", "relu": "Relu", "sigmoid": "Sigmoid", "softmax": "S
 
 def _check_target(path, format):
     """Return ``path`` as a str after checking it can receive an export in ``format``."""
-    path = _check_path(path, "path")
-    if not path:
-        raise ValueError("path must not be empty.")
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise ValueError(f"path {path!r} is in a directory that does not exist.")
-    if not os.access(directory, os.W_OK | os.X_OK):
-        raise ValueError(f"path {path!r} is in a directory this process cannot write to.")
+    path = check_path(path, "path")
+    if format == "savedmodel":
+        return writable_savedmodel(path)
     if format == "keras" and not path.endswith(".keras"):
         raise ValueError(f"path {path!r} must end in '.keras' for format='keras' "
                          "(Keras loads no other name).")
-    if format == "savedmodel":
-        if os.path.exists(path) and not _replaceable_savedmodel(path):
-            raise ValueError(f"path {path!r} exists and is neither an empty directory nor a "
-                             "SavedModel; k9tf will not replace it.")
-    elif os.path.isdir(path):
+    if os.path.isdir(path):
         raise ValueError(f"path {path!r} is a directory; format={format!r} writes one file.")
-    return path
-
-
-def _replaceable_savedmodel(path):
-    return os.path.isdir(path) and not os.path.islink(path) and (
-        not os.listdir(path) or os.path.isfile(os.path.join(path, "saved_model.pb")))
+    return writable_file(path)
 
 
 def _uses_bias(spec, params):
@@ -122,17 +112,20 @@ def _serving_module(spec, params, dtype):
     return module
 
 
-def _write_keras(spec, params, temp):
-    _keras_model(spec, params).save(temp)
+def _write_keras(spec, params, file):
+    _keras_model(spec, params).save(file.name)  # Keras writes only names ending in .keras
 
 
 def _write_savedmodel(spec, params, temp):
     tf = tensorflow()
     module = _serving_module(spec, params, spec["dtype"])
-    tf.saved_model.save(module, temp, signatures={"serving_default": module.serve})
+    try:
+        tf.saved_model.save(module, temp, signatures={"serving_default": module.serve})
+    except tf.errors.OpError as error:  # e.g. ResourceExhaustedError on a full disk
+        raise OSError(error.message) from None
 
 
-def _write_tflite(spec, params, temp):
+def _write_tflite(spec, params, file):
     tf = tensorflow()
 
     # TFLite has no float64 MatMul or Tanh kernels, and this TensorFlow's
@@ -141,11 +134,10 @@ def _write_tflite(spec, params, temp):
     module = _serving_module(spec, params, "float32")
     converter = tf.lite.TFLiteConverter.from_concrete_functions(
         [module.serve.get_concrete_function()], module)
-    with open(temp, "wb") as file:
-        file.write(converter.convert())
+    file.write(converter.convert())
 
 
-def _write_onnx(spec, params, temp):
+def _write_onnx(spec, params, file):
     try:
         import onnx
     except ImportError as error:
@@ -174,64 +166,11 @@ def _write_onnx(spec, params, temp):
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", ONNX_OPSET)],
                               ir_version=8, producer_name="k9tf", producer_version=__version__)
     onnx.checker.check_model(model, full_check=True)
-    with open(temp, "wb") as file:
-        file.write(model.SerializeToString())
+    file.write(model.SerializeToString())
 
 
 _WRITERS = {"keras": _write_keras, "savedmodel": _write_savedmodel,
             "tflite": _write_tflite, "onnx": _write_onnx}
-
-
-def _fsync(path):
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_file(write, path):
-    """Run ``write(temp)`` on a temporary file beside ``path``, then rename it over ``path``."""
-    directory, name = os.path.split(os.path.abspath(path))
-    fd, temp = tempfile.mkstemp(dir=directory, prefix=".k9tf-", suffix=os.path.splitext(name)[1])
-    os.close(fd)
-    try:
-        write(temp)
-        _fsync(temp)
-        os.replace(temp, path)
-    except BaseException:
-        os.unlink(temp)
-        raise
-    _fsync(directory)
-
-
-def _write_directory(write, path):
-    """Run ``write(temp)`` on a temporary directory beside ``path``, then move it to ``path``.
-
-    An existing ``path`` (an empty directory or an older SavedModel) is moved
-    aside first and deleted once the new one is in place.
-    """
-    directory = os.path.dirname(os.path.abspath(path))
-    temp = tempfile.mkdtemp(dir=directory, prefix=".k9tf-")
-    old = None
-    try:
-        write(temp)
-        for root, _, files in os.walk(temp):
-            for name in files:
-                _fsync(os.path.join(root, name))
-        if os.path.exists(path):
-            old = tempfile.mkdtemp(dir=directory, prefix=".k9tf-old-")
-            os.replace(path, old)
-        os.replace(temp, path)
-    except BaseException:
-        if old is not None and not os.path.exists(path):
-            os.replace(old, path)
-        shutil.rmtree(temp, ignore_errors=True)
-        raise
-    finally:
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    _fsync(directory)
 
 
 def export(network, path, *, format):
@@ -240,8 +179,9 @@ def export(network, path, *, format):
     Each computes what :func:`ff` computes, on inputs of shape
     ``[batch, sizes[0]]`` (named ``input``) giving ``[batch, sizes[-1]]``
     (named ``output``). The export is written beside ``path`` under a
-    temporary name and renamed into place: a failed export leaves nothing at
-    ``path``. The network itself is not changed.
+    temporary name and renamed into place, like :func:`save_network` (same
+    modes, a symbolic link written through): a failed export leaves nothing
+    at ``path`` and an older export there intact. The network is not changed.
 
     Parameters
     ----------
@@ -250,7 +190,9 @@ def export(network, path, *, format):
     path : str or os.PathLike
         Target in an existing directory: a file ending in ``.keras`` for
         ``"keras"``, a directory for ``"savedmodel"`` (an existing empty one or
-        an older SavedModel is replaced), any file name for the others.
+        one holding nothing but a SavedModel's own files is replaced), any
+        file name for the others. Only a regular file is replaced, never a
+        device, FIFO or socket.
     format : {"keras", "savedmodel", "tflite", "onnx"}
         ``"keras"``: a ``Sequential`` of ``Dense`` layers (load with
         ``keras.models.load_model``). ``"savedmodel"``: a SavedModel whose
@@ -270,7 +212,8 @@ def export(network, path, *, format):
     ------
     TypeError, ValueError
         On a malformed network, an unknown format, or a path that cannot take
-        the export (missing or unwritable directory, wrong kind of target).
+        the export (missing or unwritable directory, wrong kind of target, a
+        directory holding other files, a full disk: the message names ``path``).
     ImportError
         For ``"onnx"`` without the onnx package (``pip install 'k9tf[export]'``).
 
@@ -285,9 +228,10 @@ def export(network, path, *, format):
     format = check_choice(format, "format", FORMATS)
     path = _check_target(path, format)
     write = _WRITERS[format]
-    (_write_directory if format == "savedmodel" else _write_file)(
-        lambda temp: write(spec, params, temp), path)
-    return path
+    if format == "savedmodel":
+        return write_directory_atomic(path, lambda temp: write(spec, params, temp))
+    return write_atomic(path, lambda file: write(spec, params, file),
+                        suffix=".keras" if format == "keras" else "")
 
 
 def _preset_for(options):

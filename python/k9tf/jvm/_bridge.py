@@ -19,8 +19,15 @@ from .._version import __version__
 from ..data import accuracy, sample_logic_fn
 from ..engine import RUNTIME, forward, train, train_data, train_epochs
 from ..files import export, load_network, save_network
-from ..model import MAX_LAYERS, MAX_SAMPLES, MAX_UNITS, construct_network, from_k9
-from ..tools import sweep
+from ..model import (
+    MAX_LAYERS,
+    MAX_SAMPLES,
+    MAX_UNITS,
+    builtin_name,
+    construct_network,
+    from_k9,
+)
+from ..tools import MAX_RUNS, sweep
 from ._codec import FORMAT, pack, unpack
 from ._interrupt import interrupt, interruptible
 from ._kept import Missing, forget, keep, outgoing, resolve
@@ -56,7 +63,7 @@ def hello():
     warm_up()
     return {"version": __version__, "frames": FORMAT,
             "limits": {"layers": MAX_LAYERS, "units": MAX_UNITS, "samples": MAX_SAMPLES,
-                       "rows": MAX_ROWS}}
+                       "rows": MAX_ROWS, "runs": MAX_RUNS}}
 
 
 def ff(input, network):
@@ -120,10 +127,12 @@ _PARAMETERS = {
 }
 
 
-def _argument(name, message):
-    """Return the argument an error message starts with, if function ``name`` takes it."""
-    first = re.match(r"\w*", message).group()
-    return first if first in _PARAMETERS.get(name, ()) else None
+def _argument(name, error):
+    """Return the argument ``error`` names, if function ``name`` takes it."""
+    argument = getattr(error, "argument", None)
+    if argument is None and isinstance(error, (TypeError, ValueError)):  # not yet typed
+        argument = re.match(r"\w*", str(error)).group()
+    return argument if argument in _PARAMETERS.get(name, ()) else None
 
 
 def call(frame):
@@ -167,9 +176,9 @@ def call(frame):
         return pack({"missing": missing.ref})
     except (Exception, KeyboardInterrupt) as error:  # every failure is data for the JVM
         return pack({"error": {
-            "type": type(error).__name__,
+            "type": builtin_name(error),
             "message": str(error),
-            "arg": _argument(name, str(error)),
+            "arg": _argument(name, error),
             "traceback": traceback.format_exc(),
         }})
 

@@ -40,6 +40,27 @@ def _refuse_constant(name):
     raise ValueError(f"{name} cannot cross the bridge; numbers must be finite.")
 
 
+def _check_block(spec, payload):
+    """Return ``(dtype, offset, shape)`` of block marker ``spec`` if it lies in ``payload`` bytes.
+
+    The offset is a non-negative multiple of 8 and the shape one or two
+    non-negative ints, all plain ints (not bools), checked before any number
+    is computed from them, so no header can make a block read outside the
+    payload or allocate beyond it.
+    """
+    if not (isinstance(spec, list) and len(spec) == 3 and spec[0] in DTYPES):
+        raise ValueError("it must be [dtype, offset, shape] with dtype 'f8' or 'i8'")
+    dtype, offset, shape = spec
+    if type(offset) is not int or offset < 0 or offset % 8:
+        raise ValueError(f"its offset must be an int >= 0 and a multiple of 8, got {offset!r}")
+    if not (isinstance(shape, list) and 1 <= len(shape) <= 2
+            and all(type(n) is int and n >= 0 for n in shape)):
+        raise ValueError(f"its shape must be 1 or 2 ints >= 0, got {shape!r}")
+    if offset + 8 * math.prod(shape) > payload:
+        raise ValueError(f"it runs past the payload's {payload} bytes")
+    return DTYPES[dtype], offset, shape
+
+
 def unpack(frame):
     """Return the data in ``frame``, blocks as read-only numpy arrays over its memory.
 
@@ -57,8 +78,11 @@ def unpack(frame):
     Raises
     ------
     ValueError
-        If the frame is truncated, its header is not JSON, a block lies
-        outside the payload, or a number is not finite.
+        If the frame is truncated, its header is not JSON or nested too
+        deeply, a block marker is malformed (an unknown dtype, an offset that
+        is negative, not a multiple of 8 or not an int, a shape of other than
+        1 or 2 non-negative ints) or lies outside the payload, or a number is
+        not finite (in the header or in a block).
     """
     view = memoryview(frame).cast("B")
     if len(view) < _HEAD.size:
@@ -72,15 +96,21 @@ def unpack(frame):
         if len(obj) != 1 or ARRAY not in obj:
             return obj
         try:
-            dtype, offset, shape = obj[ARRAY]
-            array = np.frombuffer(view, DTYPES[dtype], math.prod(shape), start + offset)
-            return array.reshape(shape)
-        except (KeyError, TypeError, ValueError) as error:
-            raise ValueError(f"bad packed block {obj[ARRAY]!r} in a bridge frame: {error}"
+            dtype, offset, shape = _check_block(obj[ARRAY], len(view) - start)
+        except ValueError as error:
+            raise ValueError(f"bad packed block {obj[ARRAY]!r} in a bridge frame: {error}."
                              ) from None
+        array = np.frombuffer(view, dtype, math.prod(shape), start + offset).reshape(shape)
+        if dtype.kind == "f" and not np.isfinite(array).all():
+            raise ValueError("a packed block in a bridge frame holds NaN or Inf; numbers must "
+                             "be finite.")
+        return array
 
     header = str(view[_HEAD.size:_HEAD.size + size], "utf-8")
-    return json.loads(header, object_hook=block, parse_constant=_refuse_constant)
+    try:
+        return json.loads(header, object_hook=block, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise ValueError("the bridge frame's header is nested too deeply.") from None
 
 
 def _float_rows(value):

@@ -37,6 +37,9 @@ def interruptible(call_id, imports=()):
     ------
     KeyboardInterrupt
         When the call was interrupted while it imported ``imports``.
+    ValueError
+        When a running call already has the id ``call_id`` (that call is left
+        as it is).
     """
     if call_id is None:
         for name in imports:
@@ -46,6 +49,9 @@ def interruptible(call_id, imports=()):
     ident = threading.get_ident()
     state = {"ident": ident, "importing": True, "interrupted": False}
     with _lock:
+        if call_id in _active:  # the running call keeps its id, its interrupt and its reply
+            raise ValueError(f"id {call_id!r} is already the id of a running call; give each "
+                             "concurrent call its own id.")
         _active[call_id] = state
     try:
         for name in imports:

@@ -4,6 +4,15 @@ Nothing here imports TensorFlow; every other layer builds on these values.
 """
 
 from ._cache import checked_network
+from ._errors import (
+    ArgumentError,
+    DivergedError,
+    InvalidType,
+    InvalidValue,
+    argument_of,
+    builtin_name,
+    rephrased,
+)
 from ._layout import count, layer_pairs, pack, shapes_of, slices_of, to_layers, unpack
 from ._network import construct_network, from_k9, make_network
 from ._presets import (
@@ -17,8 +26,10 @@ from ._presets import (
     MAX_LAYERS,
     MAX_PARAMETERS,
     MAX_SAMPLES,
+    MAX_TRAIN_VALUES,
     MAX_UNITS,
     MAX_VALUES,
+    MAX_WORK,
     OPTION_VALUES,
     OUTPUTS,
     PRESETS,
@@ -43,11 +54,14 @@ from ._validation import (
 )
 
 __all__ = [
-    "ACTIVATIONS", "DTYPES", "FORMAT_VERSION", "INITS", "LOSSES", "MAX_EPOCHS", "MAX_FILE_BYTES",
-    "MAX_LAYERS", "MAX_PARAMETERS", "MAX_SAMPLES", "MAX_UNITS", "MAX_VALUES", "NETWORK_KEYS",
-    "OPTION_VALUES", "OUTPUTS", "PRESETS", "brief", "check_batch_size", "check_choice",
-    "check_epochs", "check_inputs", "check_int", "check_learning_rate", "check_matrix",
-    "check_network", "check_options", "check_samples", "check_seed", "check_sizes",
-    "checked_network", "construct_network", "count", "from_k9", "layer_pairs", "make_network",
-    "pack", "plural", "recall", "shapes_of", "slices_of", "stamped", "to_layers", "unpack",
+    "ACTIVATIONS", "DTYPES", "FORMAT_VERSION", "INITS", "LOSSES", "MAX_EPOCHS",
+    "MAX_FILE_BYTES", "MAX_LAYERS", "MAX_PARAMETERS", "MAX_SAMPLES", "MAX_TRAIN_VALUES",
+    "MAX_UNITS", "MAX_VALUES", "MAX_WORK", "NETWORK_KEYS", "OPTION_VALUES", "OUTPUTS",
+    "PRESETS", "argument_of", "brief",
+    "builtin_name", "check_batch_size", "check_choice", "check_epochs", "check_inputs",
+    "check_int", "check_learning_rate", "check_matrix", "check_network", "check_options",
+    "check_samples", "check_seed", "check_sizes", "checked_network", "construct_network",
+    "count", "from_k9", "layer_pairs", "make_network", "pack", "plural", "recall", "rephrased",
+    "shapes_of", "slices_of", "stamped", "to_layers", "unpack", "ArgumentError", "DivergedError",
+    "InvalidType", "InvalidValue",
 ]

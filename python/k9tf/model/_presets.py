@@ -64,11 +64,20 @@ MAX_PARAMETERS = 5_000_000
 MAX_SAMPLES = 1_000_000
 """Most samples in one training call (an iterable is read up to one past this)."""
 
-MAX_VALUES = 250_000_000
-"""Most rows x units (the sum of the layer sizes) one call evaluates: ~1 GB per float32 copy."""
+MAX_VALUES = 100_000_000
+"""Most rows x units (the sum of the layer sizes) one call evaluates: ``ff`` of a float64
+network at this size peaks under ~2 GB (250M took 4.4 GB)."""
+
+MAX_TRAIN_VALUES = 50_000_000
+"""Most samples x units (the sum of the layer sizes) one training call takes, validation apart:
+a full-batch float64 step at this size peaks under ~2 GB (250M took 8.5 GB)."""
 
 MAX_EPOCHS = 1_000_000
 """Most epochs in one training call."""
+
+MAX_WORK = 100_000_000_000
+"""Most epochs x samples x parameters one training call does (k9's session for 1M epochs is
+1.2e10, ~5 min): a call runs for at most about an hour, never for years."""
 
 MAX_FILE_BYTES = 256 * 2**20
 """Largest network file :func:`k9tf.load_network` reads (5M parameters take ~105 MB)."""

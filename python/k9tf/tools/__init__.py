@@ -7,12 +7,13 @@ one of their names is first used.
 
 import importlib
 
-from ._sweep import ROW_KEYS, summarize, sweep
+from ._sweep import MAX_RUNS, ROW_KEYS, summarize, sweep
 
 _LAZY = {"K9Classifier": "_estimator", "plot_training": "_plot", "plot_sweep": "_sweep_plot",
          "ScalarWriter": "_tensorboard"}
 
-__all__ = ["ROW_KEYS", "K9Classifier", "ScalarWriter", "plot_sweep", "plot_training", "summarize",
+__all__ = ["MAX_RUNS", "ROW_KEYS", "K9Classifier", "ScalarWriter", "plot_sweep", "plot_training",
+           "summarize",
            "sweep"]
 
 

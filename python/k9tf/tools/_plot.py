@@ -6,7 +6,7 @@ from ..engine import ff
 from ..files import write_atomic
 
 
-def plot_training(history, network, path):
+def plot_training(history, network, path, name="path"):
     """Save the curves of ``history`` and, for 2-input networks, the decision surface.
 
     Parameters
@@ -18,6 +18,8 @@ def plot_training(history, network, path):
     path : str or os.PathLike
         PNG file to write (whatever its extension), atomically, like
         :func:`k9tf.save_network`.
+    name : str, default="path"
+        What to call ``path`` in messages (the CLI passes ``"--plot"``).
 
     Returns
     -------
@@ -58,6 +60,6 @@ def plot_training(history, network, path):
         axes[0][1].set_title("Decision surface over [0, 1]²")
     figure.tight_layout()
     try:
-        return write_atomic(path, lambda file: figure.savefig(file, format="png"))
+        return write_atomic(path, lambda file: figure.savefig(file, format="png"), name)
     finally:
         plt.close(figure)

@@ -12,10 +12,12 @@ import itertools
 import logging
 import math
 import os
+import re
+import sys
 import time
 import uuid
 from collections.abc import Mapping, Sequence
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 
 import numpy as np
 
@@ -24,6 +26,8 @@ from ..engine import ff, load, train
 from ..model import (
     ACTIVATIONS,
     PRESETS,
+    DivergedError,
+    argument_of,
     brief,
     check_choice,
     check_int,
@@ -33,6 +37,7 @@ from ..model import (
     check_seed,
     check_sizes,
     construct_network,
+    rephrased,
 )
 
 MAX_RUNS = 10_000
@@ -53,31 +58,56 @@ SCHEDULERS = ("local", "serial")
 LOGIC_INPUTS = [[0, 0], [0, 1], [1, 0], [1, 1]]
 """The four inputs a network must get right to have learned a logic task."""
 
+WORKER_BYTES = 3 * 2**29
+"""Memory a local cluster's worker is given at least (1.5 GiB); see :func:`max_workers`."""
+
+_ADDRESS = re.compile(r"(?:tcp|tls|ws|wss|ucx)://(\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]@]+):(\d{1,5})")
 _NO_WORKER_SECONDS = 60.0  # a Dask cluster without workers this long fails the sweep
 _CONNECT_SECONDS = 30  # to reach a scheduler address
 _POLL_SECONDS = 1.0  # how often the Dask wait checks that the cluster has workers
 
 
-def _sequence(values, name):
-    """Return ``values`` as a non-empty list, refusing strings, dicts and scalars."""
+def _length(values, name):
+    """Return how many values an axis holds, refusing strings, dicts, scalars and iterators.
+
+    Only the length is read, so ``range(10**12)`` costs nothing to refuse.
+    """
     if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, (Sequence,
                                                                             np.ndarray)):
         raise TypeError(f"{name} must be a list of values (the grid's points on that axis), "
                         f"got {brief(values)}.")
-    values = list(values)
-    if not values:
+    try:
+        n = len(values)
+    except OverflowError:  # a range longer than sys.maxsize
+        n = math.inf
+    if not n:
         raise ValueError(f"{name} must not be empty.")
-    return values
+    return n
+
+
+def _check_runs(axes):
+    """Raise ValueError if the grid of ``axes`` (name: length) has more than MAX_RUNS runs."""
+    runs = math.prod(axes.values())
+    if runs > MAX_RUNS:
+        def shown(n):
+            return str(n) if n != math.inf else "more than 2**63"
+        shape = " x ".join(shown(n) for n in axes.values())
+        raise ValueError(f"the grid has {shown(runs)} runs ({shape}: {' x '.join(axes)}); a "
+                         f"sweep makes at most {MAX_RUNS}.")
 
 
 def _axis(values, name, check):
     """Return the checked values of a grid axis, refusing an empty axis and duplicates."""
-    checked = [check(value, f"{name}[{i}]") for i, value in enumerate(_sequence(values, name))]
-    keys = [tuple(v) if isinstance(v, list) else v for v in checked]
-    if len(set(keys)) != len(keys):
-        repeated = next(v for i, v in enumerate(checked) if keys[i] in keys[:i])
-        raise ValueError(f"{name} must not repeat a value, got {repeated!r} twice in "
-                         f"{brief(values)}.")
+    _length(values, name)
+    checked, seen = [], set()
+    for i, value in enumerate(values):
+        value = check(value, f"{name}[{i}]")
+        key = tuple(value) if isinstance(value, list) else value
+        if key in seen:
+            raise ValueError(f"{name} must not repeat a value, got {value!r} twice in "
+                             f"{brief(values)}.")
+        seen.add(key)
+        checked.append(value)
     return checked
 
 
@@ -87,7 +117,7 @@ def _rewrapped(check):
         try:
             return check(value)
         except (TypeError, ValueError) as error:
-            raise type(error)(f"{name}: {error}") from None
+            raise rephrased(error, f"{name}: {error}", argument_of(name)) from None
     return checked
 
 
@@ -115,13 +145,41 @@ def _is_client(value):
     return isinstance(value, Client)
 
 
+def max_workers():
+    """Return the most worker processes a local cluster may start on this machine.
+
+    Dask gives each worker an equal share of the memory and restarts one that
+    outgrows it; a worker that has run TensorFlow needs about
+    :data:`WORKER_BYTES`. More than four workers a core only queue for it.
+
+    Returns
+    -------
+    int
+        At least 1: ``min(4 * cores, memory // WORKER_BYTES)``.
+    """
+    cores = os.cpu_count() or 1
+    try:
+        memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        memory = WORKER_BYTES * 4 * cores
+    return max(1, min(4 * cores, memory // WORKER_BYTES))
+
+
+def _check_address(scheduler):
+    """Return ``scheduler`` if it is a Dask address ``scheme://host:port`` k9tf can reach."""
+    match = _ADDRESS.fullmatch(scheduler)
+    if match is None or not 0 < int(match.group(2)) < 65536:
+        raise ValueError("scheduler must be 'local', 'serial', a Dask scheduler address "
+                         "like 'tcp://127.0.0.1:8786' (scheme tcp, tls, ws, wss or ucx, then "
+                         f"host:port) or a distributed.Client, got {scheduler!r}.")
+    return scheduler
+
+
 def _check_scheduler(scheduler, n_workers):
     """Return ``(scheduler, n_workers)`` checked; n_workers only goes with ``"local"``."""
     if isinstance(scheduler, str):
-        if scheduler not in SCHEDULERS and "://" not in scheduler:
-            raise ValueError("scheduler must be 'local', 'serial', a Dask scheduler address "
-                             "like 'tcp://127.0.0.1:8786' or a distributed.Client, got "
-                             f"{scheduler!r}.")
+        if scheduler not in SCHEDULERS:
+            _check_address(scheduler)
     elif not _is_client(scheduler):
         raise TypeError("scheduler must be 'local', 'serial', a Dask scheduler address or "
                         f"a distributed.Client, got {brief(scheduler)}.")
@@ -130,6 +188,11 @@ def _check_scheduler(scheduler, n_workers):
             raise ValueError(f"n_workers is for scheduler='local' only, got n_workers="
                              f"{n_workers!r} with scheduler={brief(scheduler)}.")
         n_workers = check_int(n_workers, "n_workers", minimum=1)
+        if n_workers > (most := max_workers()):
+            raise ValueError(
+                f"n_workers must be at most {most} on this machine ({os.cpu_count()} cores; "
+                f"each TensorFlow worker needs about {WORKER_BYTES / 2**30:.1f} GiB of the "
+                f"memory Dask shares between them), got {n_workers}.")
     if scheduler != "serial":
         try:
             import distributed  # noqa: F401, PLC0415 - optional dependency
@@ -144,12 +207,6 @@ def _grid(names, sizes, models, activations, learning_rates, batch_sizes, epochs
     """Return the run configurations in grid order (the last axis varies fastest)."""
     axes = [names or [None], models, activations, sizes, learning_rates, batch_sizes, epochs,
             seeds]
-    runs = math.prod(len(axis) for axis in axes)
-    if runs > MAX_RUNS:
-        shape = " x ".join(str(len(axis)) for axis in axes)
-        raise ValueError(f"the grid has {runs} runs ({shape}: tasks x models x activations x "
-                         f"sizes x learning_rates x batch_sizes x epochs x seeds); a sweep makes "
-                         f"at most {MAX_RUNS}.")
     keys = ("task", "model", "activation", "sizes", "learning_rate", "batch_size", "epochs",
             "seed")
     return [{**dict(zip(keys, point)), "samples": n_samples}
@@ -191,9 +248,7 @@ def _run(config, data):
                                  epochs=config["epochs"], batch_size=config["batch_size"],
                                  seed=seed, validation=validation,
                                  report_every=max(1, config["epochs"] * len(samples[0])))
-    except ValueError as error:
-        if "diverged" not in str(error):
-            raise
+    except DivergedError:
         scores["diverged"] = True
     else:
         scores.update(cost=history["cost"][-1], train_accuracy=history["train_accuracy"][-1],
@@ -273,7 +328,7 @@ def _wait(client, futures, configs, bar):
                 raise RuntimeError(f"sweep run ({run}) failed: every Dask worker that ran it "
                                    f"died. {error}") from None
             except (TypeError, ValueError) as error:
-                raise type(error)(f"{error} (in sweep run {run})") from error
+                raise rephrased(error, f"{error} (in sweep run {run})") from error
         bar.update(len(done))
         if pending and not done:
             if client.nthreads():
@@ -286,6 +341,40 @@ def _wait(client, futures, configs, bar):
                                    "were left undone.")
 
 
+@contextmanager
+def _workers_stderr_to_null():
+    """Point descriptor 2 at the null device meanwhile, for the processes started then.
+
+    The local cluster's worker processes inherit it for good: a terminal's
+    Ctrl-C goes to the whole process group, and a worker it meets while it
+    starts prints a traceback of its own imports; run failures come back
+    through Dask, so the workers' stderr holds nothing the sweep reports.
+    This process's own stderr is back as soon as the cluster has started
+    (after a Ctrl-C meanwhile, as ``sys.stderr`` only: the process is ending).
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 2)
+        yield
+    except KeyboardInterrupt:
+        # The cluster's thread may still start a worker: descriptor 2 stays on the null
+        # device, and Python's own messages (the CLI's "interrupted") go to the real one.
+        sys.stderr = open(saved, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
+        raise
+    except BaseException:
+        os.dup2(saved, 2)
+        os.close(saved)
+        raise
+    else:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+    finally:
+        os.close(null)
+
+
 def _dask_rows(scheduler, n_workers, configs, data, bar):
     """Run ``configs`` on Dask and return their rows in grid order."""
     from distributed import Client, LocalCluster  # noqa: PLC0415 - optional dependency
@@ -293,12 +382,13 @@ def _dask_rows(scheduler, n_workers, configs, data, bar):
     with ExitStack() as stack:
         if scheduler == "local":
             try:
-                cluster = stack.enter_context(LocalCluster(
-                    n_workers=n_workers, processes=True, threads_per_worker=1,
-                    dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"},
-                    # a worker that has run TensorFlow takes seconds to exit; its nanny then
-                    # kills it at close with a warning that says nothing about the sweep
-                    silence_logs=logging.ERROR))
+                with _workers_stderr_to_null():
+                    cluster = stack.enter_context(LocalCluster(
+                        n_workers=n_workers, processes=True, threads_per_worker=1,
+                        dashboard_address=None, scheduler_kwargs={"dashboard_address": ":0"},
+                        # a worker that has run TensorFlow takes seconds to exit; its nanny
+                        # then kills it at close with a warning that says nothing of the sweep
+                        silence_logs=logging.ERROR))
             except RuntimeError as error:
                 raise RuntimeError(
                     f"the local Dask cluster could not start its worker processes ({error}); "
@@ -309,7 +399,7 @@ def _dask_rows(scheduler, n_workers, configs, data, bar):
         elif isinstance(scheduler, str):
             try:
                 client = stack.enter_context(Client(scheduler, timeout=_CONNECT_SECONDS))
-            except (OSError, TimeoutError) as error:
+            except (OSError, TimeoutError, ValueError, TypeError) as error:
                 raise OSError(f"scheduler {scheduler!r} cannot be reached: {error}") from None
         else:
             client = scheduler
@@ -470,6 +560,11 @@ def sweep(task="xor", *, seeds=range(10), learning_rates=(0.5,), sizes=((2, 3, 2
     [('2-4-2', 0, True), ('2-4-2', 1, True)]
     """
     names, samples = _check_task(task)
+    _check_runs({"tasks": 1 if names is None else len(names),
+                 **{name: _length(values, name) for name, values in (
+                     ("models", models), ("activations", activations), ("sizes", sizes),
+                     ("learning_rates", learning_rates), ("batch_sizes", batch_sizes),
+                     ("epochs", epochs), ("seeds", seeds))}})
     sizes = _axis(sizes, "sizes", _rewrapped(check_sizes))
     if names is not None:
         for architecture in sizes:

@@ -1,5 +1,6 @@
 """A PNG of a sweep: success rate and mean final cost per configuration."""
 
+from ..files import write_atomic
 from ._sweep import summarize
 
 
@@ -15,20 +16,28 @@ def _labels(summaries):
             for s in summaries]
 
 
-def plot_sweep(rows, path):
+def plot_sweep(rows, path, name="path"):
     """Save bar charts of the success rate and mean final cost of each configuration.
 
     Parameters
     ----------
     rows : list of dict
         Rows from :func:`k9tf.sweep`; the seeds of a configuration are pooled.
-    path : str
-        PNG file to write.
+    path : str or os.PathLike
+        PNG file to write, atomically, like :func:`k9tf.save_network`.
+    name : str, default="path"
+        What to call ``path`` in messages (the CLI passes ``"--plot"``).
 
     Returns
     -------
     str
         ``path``.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``path`` cannot be written (the message names ``path``); an old
+        file there is left as it was.
     """
     import matplotlib  # noqa: PLC0415 - optional dependency
 
@@ -60,6 +69,7 @@ def plot_sweep(rows, path):
     figure.suptitle(f"Sweep: {len(rows)} runs, {len(summaries)} configurations"
                     + (f" x {runs.pop()} seeds" if len(runs) == 1 else ""))
     figure.tight_layout()
-    figure.savefig(path)
-    plt.close(figure)
-    return path
+    try:
+        return write_atomic(path, lambda file: figure.savefig(file, format="png"), name)
+    finally:
+        plt.close(figure)
