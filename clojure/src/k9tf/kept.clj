@@ -62,7 +62,7 @@
   (loop [i 0]
     (cond (== i recent-size) -1
           (let [[^WeakReference r] (aget ^objects recent i)]
-            (and r (identical? net (.get r)))) i
+            (and r (some? net) (identical? net (.get r)))) i ; a cleared ref holds nil
           :else (recur (inc i)))))
 
 (defn- note-recent!
@@ -73,9 +73,17 @@
           i (if (neg? i) (mod (.getAndIncrement ^AtomicLong recent-next) recent-size) i)]
       (aset ^objects recent (int i) [(WeakReference. net) ref]))))
 
-(defn- recent-ref [net]
-  (let [i (recent-index net)]
-    (when-not (neg? i) (second (aget ^objects recent i)))))
+(defn- recent-ref
+  "Returns the ref `recent` holds for `net`, or nil (reading each entry once:
+  another thread may replace it meanwhile)."
+  [net]
+  (when (some? net)
+    (loop [i 0]
+      (when (< i recent-size)
+        (let [[^WeakReference r ref] (aget ^objects recent i)]
+          (if (and r (identical? net (.get r)))
+            ref
+            (recur (inc i))))))))
 
 (defn- immutable?
   "Returns true if `x` is nil, a string, keyword, boolean or boxed number, or
