@@ -95,7 +95,7 @@ def test_interrupt_cancels_a_running_call():
 
     def train():
         started.set()
-        replies.append(call("train_epochs", 10**6, net, {"inputs": x, "labels": y}, 0.1, id=7))
+        replies.append(call("train_epochs", 2 * 10**5, net, {"inputs": x, "labels": y}, 0.1, id=7))
 
     worker = threading.Thread(target=train)
     worker.start()

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.jvm
 EXIT_WHILE_TRAINING = """
 (require '[k9tf.core :as k9])
 (def data (k9/sample-logic :xor 1000 :seed 1))
-(future (k9/train-epochs 1000000 (k9/construct-network 2 16 2 {:seed 1}) data 0.1))
+(future (k9/train-epochs 200000 (k9/construct-network 2 16 2 {:seed 1}) data 0.1))
 (while (.isEmpty ^java.util.Map @#'k9tf.python/running) (Thread/onSpinWait)) ; the call runs
 (println "EXITING")
 (System/exit 0)

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import k9tf
-from k9tf.engine import _graph, _tf, _train
+from k9tf.engine import _layers, _models, _run, _sessions, _tf
 from k9tf.model import MAX_EPOCHS, _cache
 
 ARCHITECTURES = [
@@ -22,13 +22,20 @@ ARCHITECTURES = [
     ((2, 3, 2), {"model": "k9"}),
     ((3, 5, 4), {"activation": "sigmoid", "output": "sigmoid", "loss": "squared-error"}),
     ((2, 7, 3), {"model": "article"}),
-    ((40, 6, 3), {"dtype": "float64"}),  # an input wider than CHAIN_INPUTS: the looped layer
+]
+WIDE = [  # a layer wider than the chain (CHAIN_INPUTS): matrix products
+    ((40, 6, 3), {"dtype": "float64"}),
     ((5, 40, 2), {}),
 ]
 
 
+def _chained(sizes):
+    return all(_layers.chained(np.zeros(pair)) for pair in zip(sizes[:-1], sizes[1:]))
+
+
 @pytest.mark.parametrize("sizes, options", ARCHITECTURES)
 def test_ff_rows_do_not_depend_on_their_batch(sizes, options):
+    assert _chained(sizes)
     rng = np.random.default_rng(sum(sizes))
     net = k9tf.construct_network(*sizes, seed=3, **options)
     x = rng.normal(size=(301, sizes[0])) * 2
@@ -37,6 +44,22 @@ def test_ff_rows_do_not_depend_on_their_batch(sizes, options):
     for _ in range(5):
         order = rng.permutation(len(x))[: rng.integers(1, len(x))]
         assert k9tf.ff(x[order].tolist(), net) == [batch[i] for i in order]
+
+
+@pytest.mark.parametrize("sizes, options", WIDE)
+def test_wide_ff_rows_agree_with_their_batch_and_every_call_repeats(sizes, options):
+    assert not _chained(sizes)
+    rng = np.random.default_rng(sum(sizes))
+    net = k9tf.construct_network(*sizes, seed=3, **options)
+    x = rng.normal(size=(301, sizes[0])) * 2
+    batch = k9tf.ff(x.tolist(), net)
+    assert k9tf.ff(x.tolist(), net) == batch
+    rows = [k9tf.ff(row, net) for row in x[:25].tolist()]
+    assert [k9tf.ff(row, net) for row in x[:25].tolist()] == rows
+    np.testing.assert_allclose(rows, batch[:25], rtol=1e-5 if "dtype" not in options else 1e-12)
+    order = rng.permutation(len(x))[:100]
+    np.testing.assert_allclose(k9tf.ff(x[order].tolist(), net), [batch[i] for i in order],
+                               rtol=1e-5 if "dtype" not in options else 1e-12)
 
 
 @pytest.mark.parametrize("sizes, dtype", [((2, 3, 2), "float32"), ((2, 16, 16, 2), "float32"),
@@ -57,7 +80,7 @@ def test_training_on_padded_rows_equals_training_on_exact_rows(monkeypatch):
     net = k9tf.construct_network(2, 4, 2, seed=2)
     runs = [dict(batch_size=1), dict(batch_size=10), dict(batch_size=10, shuffle=True, seed=4)]
     padded = [k9tf.train_epochs(3, net, (x, y), 0.3, **kw) for kw in runs]
-    monkeypatch.setattr(_train, "_bucket", lambda rows: rows)
+    monkeypatch.setattr(_run, "_bucket", lambda rows: rows)
     assert [k9tf.train_epochs(3, net, (x, y), 0.3, **kw) for kw in runs] == padded
 
 
@@ -117,16 +140,16 @@ def test_cached_parameters_cannot_be_changed_through_results():
 
 
 def test_model_cache_is_bounded_and_models_in_use_survive(monkeypatch):
-    monkeypatch.setattr(_graph, "MAX_MODELS", 2)
+    monkeypatch.setattr(_models, "MAX_MODELS", 2)
     nets = [k9tf.construct_network(2, 40 + i, 2, seed=i) for i in range(3)]
     expected = [k9tf.ff([[1, 0], [0, 1]], n) for n in nets]
-    assert len(_graph._models) <= 2
+    assert len(_models._models) <= 2
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(3) as pool:  # every thread evicts what the others stop using
         got = list(pool.map(lambda i: k9tf.ff([[1, 0], [0, 1]], nets[i % 3]), range(24)))
     assert got == [expected[i % 3] for i in range(24)]
-    assert len(_graph._models) <= 2
+    assert len(_models._models) <= 2
 
 
 def test_compiled_shapes_are_bounded_without_changing_results(monkeypatch):
@@ -134,13 +157,13 @@ def test_compiled_shapes_are_bounded_without_changing_results(monkeypatch):
     net = k9tf.construct_network(2, 5, 2, seed=3)
     counts = range(10, 40, 6)
     expected = [k9tf.train_epochs(2, net, (x[:n], y[:n]), 0.5, batch_size=None) for n in counts]
-    monkeypatch.setattr(_graph, "MAX_SHAPES", 2)
-    with _graph.model_for(_cache.checked_network(net)[0]) as (model, _):
-        model.retire()  # a fresh session, which compiles every shape again
-        first = model._current
+    monkeypatch.setattr(_sessions, "MAX_SHAPES", 2)
+    with _models.model_for(_cache.checked_network(net)[0]) as (model, _):
+        model.sessions.retire()  # a fresh session, which compiles every shape again
+        first = model.sessions._current
     assert [k9tf.train_epochs(2, net, (x[:n], y[:n]), 0.5, batch_size=None)
             for n in counts] == expected
-    assert first.retired and first.session._closed and len(model._current.shapes) <= 3
+    assert first.retired and first.session._closed and len(model.sessions._current.shapes) <= 3
 
 
 def test_huge_epochs_start_at_once_and_stop_on_interrupt(sigint_raises):

@@ -156,3 +156,21 @@ def test_work_limit_refuses_years_of_training_at_once():
                                          rf"at most {MAX_WORK:,}"):
         k9tf.train(net, (x, y), 0.5, epochs=MAX_EPOCHS)
     assert MAX_EPOCHS * 1000 * 12 <= MAX_WORK  # k9's 2-3-2 session still runs 1M epochs
+
+
+def test_running_reports_average_the_steps_since_the_last_record():
+    x, y = k9tf.sample_logic_fn(k9tf.xor, 300, seed=5)
+    net = k9tf.construct_network(2, 8, 2, seed=5)
+    kw = dict(epochs=20, batch_size=None, report_every=1)
+    running, fast = k9tf.train(net, (x, y), 0.5, **kw)
+    full, slow = k9tf.train(net, (x, y), 0.5, report="full", **kw)
+    assert running == full and fast["step"] == slow["step"] == list(range(21))
+    assert fast["cost"][0] == slow["cost"][0]  # 300 rows: step 0 evaluates them all
+    # Full batch: the batch of step s is the training set at the weights before step s.
+    np.testing.assert_allclose(fast["cost"][1:], slow["cost"][:-1], rtol=1e-5)
+    np.testing.assert_allclose(fast["train_accuracy"][1:], slow["train_accuracy"][:-1])
+    _, online = k9tf.train(net, (x, y), 0.5, epochs=2, report_every=150)
+    _, session = k9tf.train(net, (x, y), 0.5, epochs=2, report_every=150, loop="session")
+    np.testing.assert_allclose(online["cost"], session["cost"], rtol=1e-4)
+    with pytest.raises(ValueError, match="report"):
+        k9tf.train(net, (x, y), 0.5, report="sometimes")

@@ -49,7 +49,7 @@
         outcome (promise)
         worker (Thread. (fn []
                           (deliver started true)
-                          (let [result (try (k9/train-epochs 1000000 net data 0.1)
+                          (let [result (try (k9/train-epochs 200000 net data 0.1)
                                             (catch clojure.lang.ExceptionInfo e (ex-data e)))]
                             (deliver outcome
                                      {:result result

@@ -35,6 +35,15 @@ from ._presets import (
     PRESETS,
 )
 from ._tracked import recall, stamped
+from ._training import (
+    OPTIMIZERS,
+    PLAIN,
+    SCHEDULES,
+    STOPPING,
+    check_early_stopping,
+    check_optimizer,
+    is_plain,
+)
 from ._validation import (
     NETWORK_KEYS,
     brief,
@@ -54,14 +63,14 @@ from ._validation import (
 )
 
 __all__ = [
-    "ACTIVATIONS", "DTYPES", "FORMAT_VERSION", "INITS", "LOSSES", "MAX_EPOCHS",
-    "MAX_FILE_BYTES", "MAX_LAYERS", "MAX_PARAMETERS", "MAX_SAMPLES", "MAX_TRAIN_VALUES",
-    "MAX_UNITS", "MAX_VALUES", "MAX_WORK", "NETWORK_KEYS", "OPTION_VALUES", "OUTPUTS",
-    "PRESETS", "argument_of", "brief",
-    "builtin_name", "check_batch_size", "check_choice", "check_epochs", "check_inputs",
-    "check_int", "check_learning_rate", "check_matrix", "check_network", "check_options",
-    "check_samples", "check_seed", "check_sizes", "checked_network", "construct_network",
-    "count", "from_k9", "layer_pairs", "make_network", "pack", "plural", "recall", "rephrased",
-    "shapes_of", "slices_of", "stamped", "to_layers", "unpack", "ArgumentError", "DivergedError",
-    "InvalidType", "InvalidValue",
+    "ACTIVATIONS", "ArgumentError", "DTYPES", "DivergedError", "FORMAT_VERSION", "INITS",
+    "InvalidType", "InvalidValue", "LOSSES", "MAX_EPOCHS", "MAX_FILE_BYTES", "MAX_LAYERS",
+    "MAX_PARAMETERS", "MAX_SAMPLES", "MAX_TRAIN_VALUES", "MAX_UNITS", "MAX_VALUES", "MAX_WORK",
+    "NETWORK_KEYS", "OPTIMIZERS", "OPTION_VALUES", "OUTPUTS", "PLAIN", "PRESETS", "SCHEDULES",
+    "STOPPING", "argument_of", "brief", "builtin_name", "check_batch_size", "check_choice",
+    "check_early_stopping", "check_epochs", "check_inputs", "check_int", "check_learning_rate",
+    "check_matrix", "check_network", "check_optimizer", "check_options", "check_samples",
+    "check_seed", "check_sizes", "checked_network", "construct_network", "count", "from_k9",
+    "is_plain", "layer_pairs", "make_network", "pack", "plural", "recall", "rephrased",
+    "shapes_of", "slices_of", "stamped", "to_layers", "unpack",
 ]

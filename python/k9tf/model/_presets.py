@@ -75,7 +75,7 @@ a full-batch float64 step at this size peaks under ~2 GB (250M took 8.5 GB)."""
 MAX_EPOCHS = 1_000_000
 """Most epochs in one training call."""
 
-MAX_WORK = 100_000_000_000
+MAX_WORK = 20_000_000_000
 """Most epochs x samples x parameters one training call does (k9's session for 1M epochs is
 1.2e10, ~5 min): a call runs for at most about an hour, never for years."""
 
