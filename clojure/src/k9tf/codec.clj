@@ -203,6 +203,47 @@
                            (inc n))))
       :else (scalar x path))))
 
+;; The header's JSON, written straight into a StringBuilder: what data.json's
+;; write-str would write for the values `prepare` returns (non-ASCII escaped),
+;; without its per-call options and writer set-up, which cost more than a small
+;; call's whole header.
+
+(defn- write-json-string! [^StringBuilder out ^String s]
+  (.append out \")
+  (dotimes [i (.length s)]
+    (let [c (.charAt s i)]
+      (cond (= c \") (.append out "\\\"")
+            (= c \\) (.append out "\\\\")
+            (<= 32 (int c) 126) (.append out c)
+            :else (.append out (format "\\u%04x" (int c))))))
+  (.append out \"))
+
+(defn- write-json!
+  "Appends the JSON of `x` (a value `prepare` returned) to `out`; map keys go
+  through `key-fn`."
+  [^StringBuilder out x key-fn]
+  (cond
+    (nil? x) (.append out "null")
+    (string? x) (write-json-string! out x)
+    (keyword? x) (write-json-string! out (name x))
+    (or (instance? Boolean x) (number? x)) (.append out (str x))
+    (map? x) (do (.append out \{)
+                 (reduce-kv (fn [first? k v]
+                              (when-not first? (.append out \,))
+                              (write-json-string! out (key-fn k))
+                              (.append out \:)
+                              (write-json! out v key-fn)
+                              false)
+                            true x)
+                 (.append out \}))
+    :else (do (.append out \[)
+              (reduce (fn [first? v]
+                        (when-not first? (.append out \,))
+                        (write-json! out v key-fn)
+                        false)
+                      true x)
+              (.append out \]))))
+
 (defn- payload-start ^long [^long header-size]
   (* 8 (quot (+ 4 header-size 7) 8)))
 
@@ -216,8 +257,8 @@
   ^bytes [x & {:keys [key-fn] :or {key-fn name}}]
   (let [blocks (java.util.ArrayList.)
         offset (long-array 1)
-        header (.getBytes ^String (json/write-str (prepare x [] blocks offset) :key-fn key-fn
-                                                    :escape-slash false)
+        header (.getBytes (str (doto (StringBuilder.)
+                                 (write-json! (prepare x [] blocks offset) key-fn)))
                           StandardCharsets/UTF_8)
         start (payload-start (alength header))
         frame (byte-array (+ start (aget offset 0)))

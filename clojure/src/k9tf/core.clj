@@ -16,6 +16,7 @@
   `:arg` and the Python `:py-message`."
   (:require [clojure.set :as set]
             [k9tf.codec :as codec]
+            [k9tf.kept :as kept]
             [k9tf.python :as py]))
 
 (set! *warn-on-reflection* true)
@@ -146,6 +147,17 @@
                     (bounded! :network layers (:layers (limits)) "layers"))))
     network))
 
+(defn- network-arg
+  "Returns `network` marked to cross once (see `k9tf.kept`): later calls on
+  the same value send only a reference to it."
+  [network]
+  (kept/network network network-in))
+
+(def ^:private returns-network
+  "The `k9tf.python/call` options of a call returning a network: Python keeps
+  it, so that the first call on it sends no weights."
+  {:result network-out :network identity})
+
 (defn- input-in
   "Returns `input` (one row or rows) marked to cross as numbers."
   [arg input]
@@ -206,7 +218,7 @@
 
 (defn- network-call [sizes opts]
   (let [opts (checked-options "construct-network" default-network-options opts)]
-    (network-out (py/call "construct_network" [[:sizes (sizes-in :sizes sizes)]] opts))))
+    (py/call "construct_network" [[:sizes (sizes-in :sizes sizes)]] opts returns-network)))
 
 (defn construct-network
   "Constructs a network with random weights and zero biases, like k9:
@@ -243,33 +255,31 @@
                                        (bounded! :k9-network k9-network
                                                  (* 2 (:layers (limits))) "items")))
                      k9-network)]
-    (network-out (py/call "from_k9" [[:k9-network k9-network]] {}))))
+    (py/call "from_k9" [[:k9-network k9-network]] {} returns-network)))
 
 (defn ff
   "Feeds `input` (a vector of numbers, or a vector of such vectors; also a
   `double-array` or a 2-d Java array) through `network` and returns the
   output vector (or one per input row)."
   [input network]
-  (py/call "ff" [[:input (input-in :input input)] [:network (network-in network)]] {}))
+  (py/call "ff" [[:input (input-in :input input)] [:network (network-arg network)]] {}))
 
 (defn train-data
   "Returns `network` trained for one pass over `data`, k9's
   `[[input target] ...]` (or `{:inputs [...] :labels [...]}`), with learning
   rate `lrate`. Options are `default-train-options`, as trailing keys or a map."
   [network data lrate & options]
-  (network-out
-   (py/call "train_epochs" [[:epochs 1] [:network (network-in network)]
-                            [:samples (samples-in :samples data)] [:learning-rate lrate]]
-            (call-options "train-data" default-train-options options))))
+  (py/call "train_epochs" [[:epochs 1] [:network (network-arg network)]
+                           [:samples (samples-in :samples data)] [:learning-rate lrate]]
+           (call-options "train-data" default-train-options options) returns-network))
 
 (defn train-epochs
   "Returns `network` trained for `n` passes over `data` with learning rate
   `lrate`. Options are the same as for `train-data`."
   [n network data lrate & options]
-  (network-out
-   (py/call "train_epochs" [[:epochs n] [:network (network-in network)]
-                            [:samples (samples-in :samples data)] [:learning-rate lrate]]
-            (call-options "train-epochs" default-train-options options))))
+  (py/call "train_epochs" [[:epochs n] [:network (network-arg network)]
+                           [:samples (samples-in :samples data)] [:learning-rate lrate]]
+           (call-options "train-epochs" default-train-options options) returns-network))
 
 (defn train
   "Trains like `train-epochs` and returns `{:network trained :history h}`,
@@ -282,10 +292,9 @@
   [network data lrate & options]
   (let [opts (call-options "train" (assoc default-train-options :epochs 1 :report-every 200)
                            options)]
-    (update (py/call "train" [[:network (network-in network)] [:samples (samples-in :samples data)]
-                              [:learning-rate lrate]]
-                     opts)
-            :network network-out)))
+    (py/call "train" [[:network (network-arg network)] [:samples (samples-in :samples data)]
+                      [:learning-rate lrate]]
+             opts {:result #(update % :network network-out) :network :network})))
 
 (defn- logic-sample
   "Returns a random sample `[[n1 n2] [t (- 1 t)]]` where t is 1 if `(f n1 n2)`."
@@ -343,7 +352,7 @@
 (defn load-network
   "Loads and validates the network saved at `path`."
   [path]
-  (network-out (py/call "load_network" [[:path (some-> path str)]] {})))
+  (py/call "load_network" [[:path (some-> path str)]] {} returns-network))
 
 (defn export
   "Exports `network` to `path` as a model other runtimes load, computing what

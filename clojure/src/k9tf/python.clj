@@ -18,7 +18,8 @@
   (:require [clojure.java.io :as io]
             [clojure.string :as str]
             [k9tf.bridge.protocol :as p]
-            [k9tf.codec :as codec]))
+            [k9tf.codec :as codec]
+            [k9tf.kept :as kept]))
 
 (set! *warn-on-reflection* true)
 
@@ -141,9 +142,10 @@
 (defn- pack-request
   "Returns the frame of the request, or throws ex-info naming the argument
   the codec refuses."
-  [fn-name named-args kwargs id]
+  [fn-name named-args kwargs id keep]
   (try
-    (codec/pack {:fn fn-name :args (mapv second named-args) :kwargs kwargs :id id}
+    (codec/pack (cond-> {:fn fn-name :args (mapv second named-args) :kwargs kwargs :id id}
+                  keep (assoc :keep keep))
                 :key-fn snake)
     (catch clojure.lang.ExceptionInfo e
       (let [{[section k] :path :as data} (ex-data e)
@@ -164,7 +166,7 @@
     (doseq [[^Thread thread [id b sent?]] running
             :when (and (not sent?) (.isInterrupted thread))]
       (.replace ^java.util.Map running thread [id b true])
-      (try (p/-call b (pack-request "interrupt" [[:id id]] {} nil))
+      (try (p/-call b (pack-request "interrupt" [[:id id]] {} nil nil))
            (catch Exception _)))
     (recur)))
 
@@ -213,27 +215,48 @@
   `:arg` (when known), `:py-type`, `:py-message` and `:py-traceback` on a
   Python error.
 
+  A value marked with `k9tf.kept/network` crosses once (see `k9tf.kept`): a
+  network Python no longer keeps is sent again, in full, within the call.
+  Options:
+  * `:result` - turns the result into the value returned (default identity)
+  * `:network` - picks the network out of that value, for Python to keep
+    and later calls to send by ref (default nil: none)
+
   Interruption follows java.util.concurrent: a call made or running while
   this thread is interrupted (e.g. `future-cancel`) stops within about a
   second and throws ex-info `:interrupted`, clearing the interrupt status; a
   call that finished before seeing the interrupt returns normally and leaves
   the status set."
-  [fn-name named-args kwargs]
-  (let [b (current-backend)]
-    (when (Thread/interrupted)
-      (throw (interrupted b fn-name {})))
-    (let [id (.incrementAndGet ^java.util.concurrent.atomic.AtomicLong call-ids)
-          request (pack-request fn-name named-args kwargs id)
-          reply (try (call-interruptibly b id request)
-                     (catch clojure.lang.ExceptionInfo e (throw e))
-                     (catch Exception e
-                       (throw (ex-info (str "k9tf backend " (kind-of b) " failed: " (ex-message e))
-                                       {:k9tf/error :backend :backend (kind-of b) :fn fn-name}
-                                       e))))
-          decoded (codec/unpack reply :key-fn kebab)]
-      (if (contains? decoded :ok)
-        (:ok decoded)
-        (throw (python-error b fn-name (:error decoded)))))))
+  ([fn-name named-args kwargs] (call fn-name named-args kwargs nil))
+  ([fn-name named-args kwargs {:keys [result network]}]
+   (let [b (current-backend)]
+     (when (Thread/interrupted)
+       (throw (interrupted b fn-name {})))
+     (loop [resend? false]
+       (let [[args pending] (kept/outgoing named-args resend?)
+             id (.incrementAndGet ^java.util.concurrent.atomic.AtomicLong call-ids)
+             keep (when network (kept/next-ref))
+             request (pack-request fn-name args kwargs id keep)
+             reply (try (call-interruptibly b id request)
+                        (catch clojure.lang.ExceptionInfo e (throw e))
+                        (catch Exception e
+                          (throw (ex-info (str "k9tf backend " (kind-of b) " failed: "
+                                               (ex-message e))
+                                          {:k9tf/error :backend :backend (kind-of b)
+                                           :fn fn-name}
+                                          e))))
+             decoded (codec/unpack reply :key-fn kebab)]
+         (cond
+           (contains? decoded :ok)
+           (let [out (cond-> (:ok decoded) result result)]
+             (doseq [[net ref] pending] (kept/remember! net ref))
+             (when (:kept decoded) (kept/remember! (network out) keep))
+             out)
+           (and (contains? decoded :missing) (not resend?)) (recur true)
+           :else (throw (python-error b fn-name (or (:error decoded)
+                                                    {:type "MissingNetwork"
+                                                     :message (str "Python lost network "
+                                                                   (:missing decoded))})))))))))
 
 (defn python-info
   "Returns which Python the current backend runs: `:version` (`sys.version`),

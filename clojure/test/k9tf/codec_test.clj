@@ -1,5 +1,7 @@
 (ns k9tf.codec-test
-  (:require [clojure.test :refer [deftest is are testing]]
+  (:require [clojure.data.json]
+            [clojure.string :as str]
+            [clojure.test :refer [deftest is are testing]]
             [k9tf.codec :as codec]))
 
 (defn- round-trip [x] (codec/unpack (codec/pack x) :key-fn keyword))
@@ -33,6 +35,15 @@
       [1 "a"]
       []
       [[[1 0]]]))
+  (testing "the header's JSON is what data.json writes: strings escaped, keys through key-fn"
+    (let [x {:s "quote \" backslash \\ slash / tab \t nl \n é ☃ \u0001" :k :kw
+             :n [1 -2 0.5 1.0E-5 1.0E300 (float 0.5) 3N 1.25M true false nil] :e {}}]
+      (is (= (-> x (assoc :k "kw") (update :n #(mapv (fn [v] (if (decimal? v) (double v) v)) %)))
+             (round-trip x)))
+      (is (= (clojure.data.json/read-str (header (codec/pack x)))
+             (clojure.data.json/read-str (clojure.data.json/write-str x :escape-slash false))))
+      (is (= "{\"a_b\":{\"c_d\":1}}"
+             (header (codec/pack {:a-b {:c-d 1}} :key-fn #(str/replace (name %) "-" "_")))))))
   (testing "lazy sequences and lists become vectors"
     (is (= {:x [0.0 1.0 2.0]} (round-trip {:x (codec/numbers (range 3))})))
     (is (= {:x [0 1 2]} (round-trip {:x (range 3)})))))

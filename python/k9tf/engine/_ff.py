@@ -1,6 +1,7 @@
 """The forward pass: k9's ``ff``."""
 
 import gc
+import math
 import threading
 from contextlib import contextmanager
 
@@ -8,6 +9,7 @@ import numpy as np
 
 from ..model import InvalidValue, check_inputs, checked_network
 
+_SMALL = 64  # outputs up to this many values are checked as Python floats (faster than numpy)
 _GC_ROWS = 10_000  # outputs this long are turned into lists with the garbage collector paused
 _gc_lock = threading.Lock()
 _gc_pauses = [0, False]  # calls pausing it, whether k9tf turned it off
@@ -70,7 +72,7 @@ def ff(input, network):
     """
     outputs, single = forward(input, network)
     if single:
-        return outputs[0].tolist()
+        return outputs[0].tolist()  # checked by forward
     if len(outputs) < _GC_ROWS:
         return outputs.tolist()
     with _gc_paused():
@@ -88,7 +90,9 @@ def forward(input, network):
 
     with model_for(spec) as (model, session):
         outputs = model.forward(session, packed, matrix)
-    if not np.isfinite(outputs).all():
+    finite = (all(map(math.isfinite, outputs.ravel().tolist())) if outputs.size <= _SMALL
+              else np.isfinite(outputs).all())
+    if not finite:
         raise InvalidValue("ff", "ff overflowed: the network's outputs are not finite for this "
                                  "input.")
     return outputs, single

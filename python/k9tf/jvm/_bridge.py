@@ -30,6 +30,7 @@ from ..model import (
 from ..tools import MAX_RUNS, sweep
 from ._codec import FORMAT, pack, unpack
 from ._interrupt import interrupt, interruptible
+from ._kept import Missing, forget, keep, outgoing, resolve
 from ._warm_up import warm_up
 
 
@@ -100,6 +101,7 @@ FUNCTIONS = {
     "interrupt": interrupt,
     "hello": hello,
     "python_info": python_info,
+    "forget_networks": forget,
 }
 """The functions a bridge request may name."""
 
@@ -112,8 +114,8 @@ interruptible (see :func:`interruptible`)."""
 def _parse(frame):
     request = unpack(frame)
     if not isinstance(request, dict) or not {"fn", "args", "kwargs"} <= set(request) <= {
-            "fn", "args", "kwargs", "id"}:
-        raise ValueError("a bridge request must be {'fn', 'args', 'kwargs'[, 'id']}.")
+            "fn", "args", "kwargs", "id", "keep"}:
+        raise ValueError("a bridge request must be {'fn', 'args', 'kwargs'[, 'id', 'keep']}.")
     if request["fn"] not in FUNCTIONS:
         raise ValueError(f"fn must be one of {', '.join(FUNCTIONS)}, got {request['fn']!r}.")
     return request
@@ -140,13 +142,16 @@ def call(frame):
     ----------
     frame : bytes-like
         The frame of ``{"fn": name, "args": [...], "kwargs": {...}}``, with an
-        optional ``"id"`` that ``{"fn": "interrupt", "args": [id]}`` cancels.
+        optional ``"id"`` that ``{"fn": "interrupt", "args": [id]}`` cancels
+        and an optional ``"keep": ref`` that keeps the network returned (see
+        :mod:`k9tf.jvm._kept`). A network argument may be sent by reference.
 
     Returns
     -------
     bytes
-        The frame of ``{"ok": result}``, or of ``{"error": {"type", "message",
-        "arg", "traceback"}}``.
+        The frame of ``{"ok": result}`` (plus ``"kept": bool`` when asked to
+        keep), of ``{"missing": ref}`` when an argument names a network no
+        longer kept, or of ``{"error": {"type", "message", "arg", "traceback"}}``.
 
     Examples
     --------
@@ -159,9 +164,16 @@ def call(frame):
     try:
         request = _parse(frame)
         name = request["fn"]
+        args = [*map(resolve, request["args"])]
+        kwargs = {k: resolve(v) for k, v in request["kwargs"].items()}
         with interruptible(request.get("id"), _IMPORTS.get(name, ())):
-            result = FUNCTIONS[name](*request["args"], **request["kwargs"])
-        return pack({"ok": result})
+            result = FUNCTIONS[name](*args, **kwargs)
+        reply = {"ok": outgoing(result)}
+        if "keep" in request:
+            reply["kept"] = keep(request["keep"], result)
+        return pack(reply)
+    except Missing as missing:  # the JVM side sends that network again
+        return pack({"missing": missing.ref})
     except (Exception, KeyboardInterrupt) as error:  # every failure is data for the JVM
         return pack({"error": {
             "type": builtin_name(error),

@@ -34,6 +34,7 @@ from ._presets import (
     OUTPUTS,
     PRESETS,
 )
+from ._tracked import recall, stamped
 from ._training import (
     OPTIMIZERS,
     PLAIN,
@@ -70,6 +71,6 @@ __all__ = [
     "check_early_stopping", "check_epochs", "check_inputs", "check_int", "check_learning_rate",
     "check_matrix", "check_network", "check_optimizer", "check_options", "check_samples",
     "check_seed", "check_sizes", "checked_network", "construct_network", "count", "from_k9",
-    "is_plain", "layer_pairs", "make_network", "pack", "plural", "rephrased", "shapes_of",
-    "slices_of", "to_layers", "unpack",
+    "is_plain", "layer_pairs", "make_network", "pack", "plural", "recall", "rephrased",
+    "shapes_of", "slices_of", "stamped", "to_layers", "unpack",
 ]

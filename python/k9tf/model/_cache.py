@@ -1,7 +1,10 @@
-"""Validated networks, remembered by an exact snapshot of their data.
+"""Validated networks, remembered by their stamp or by an exact snapshot of their data.
 
 Checking a network (:func:`check_network`) costs more than running a small
-one, so :func:`checked_network` remembers the result, keyed by a ``marshal``
+one. A network k9tf returned carries its checked form (see
+:mod:`k9tf.model._tracked`), found in microseconds at any size while it is
+unchanged. For any other network, :func:`checked_network` remembers the
+result of small ones, keyed by a ``marshal``
 serialisation of the network: a byte string that two networks share only if
 they hold the same keys, the same container and value types and the same
 float bits. Layers may hold numeric numpy arrays (the bridge's networks do),
@@ -19,13 +22,15 @@ import threading
 import numpy as np
 
 from ._layout import count, pack, unpack
+from ._tracked import _List, recall
 from ._validation import check_network
 
 MAX_ENTRIES = 64
 """Networks remembered (least recently used first out)."""
 
 MAX_PARAMETERS = 8192
-"""Largest network (in weights and biases) remembered; bigger ones are checked every call."""
+"""Largest network (in weights and biases) remembered by snapshot; bigger ones that k9tf did
+not return (or that changed since) are checked every call."""
 
 _entries = collections.OrderedDict()
 _lock = threading.Lock()
@@ -63,15 +68,16 @@ def _tagged(value):
 def _snapshot(network):
     parameters = _parameters(network)
     layers = network.get("layers") if parameters is not None else None
-    if (parameters is None or parameters > MAX_PARAMETERS or type(network) is not dict
-            or type(layers) is not list or not all(type(layer) is dict for layer in layers)
-            or not all(type(k) is str and (k == "layers" or _plain(v))
-                       for k, v in network.items())):
+    if parameters is None or parameters > MAX_PARAMETERS or type(network) is not dict:
+        return None
+    top = {k: list(v) if type(v) is _List else v for k, v in network.items() if k != "layers"}
+    if (type(layers) not in (list, _List) or not all(type(layer) is dict for layer in layers)
+            or not all(type(k) is str and _plain(v) for k, v in top.items())):
         return None
     tagged = [{k: _tagged(v) for k, v in layer.items()} for layer in layers]
     if not all(type(k) is str and v is not None for layer in tagged for k, v in layer.items()):
         return None
-    return marshal.dumps({**network, "layers": tagged}, 2)  # version 2: no back-references
+    return marshal.dumps({**top, "layers": tagged}, 2)  # version 2: no back-references
 
 
 def checked_network(network):
@@ -91,8 +97,11 @@ def checked_network(network):
     packed : numpy.ndarray
         All parameters in one read-only vector of the network's dtype.
     """
+    hit = recall(network)
+    if hit is not None:
+        spec, params, packed = hit
+        return {**spec, "sizes": list(spec["sizes"])}, list(params), packed
     key = _snapshot(network)
-    hit = None
     if key is not None:
         with _lock:
             hit = _entries.get(key)

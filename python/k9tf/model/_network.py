@@ -5,8 +5,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from ._errors import InvalidType, InvalidValue, rephrased
-from ._layout import to_layers
 from ._presets import FORMAT_VERSION, MAX_LAYERS
+from ._tracked import stamped
 from ._validation import brief, check_network, check_options, check_seed, check_sizes
 
 
@@ -31,9 +31,11 @@ def make_network(spec, params, seed):
     """Return the plain-data network for ``spec`` (sizes, model, options) and numpy ``params``.
 
     ``params`` is the flat list ``[w0, b0, w1, b1, ...]``; values become Python
-    floats exactly (a float32 weight is carried as the double it equals).
+    floats exactly (a float32 weight is carried as the double it equals). The
+    network remembers its checked form until one of its lists changes (see
+    :mod:`k9tf.model._tracked`), so calls on it skip checking and converting it.
     """
-    return {"version": FORMAT_VERSION, **spec, "seed": seed, "layers": to_layers(params)}
+    return stamped(spec, params, seed)
 
 
 def construct_network(*sizes, model="default", activation=None, output=None, loss=None,

@@ -11,6 +11,7 @@ allocated, and an iterable of samples is read at most one item past the limit.
 import itertools
 import math
 import reprlib
+import sys
 from collections.abc import Mapping, Sequence, Set
 from numbers import Integral, Real
 
@@ -368,12 +369,47 @@ def check_network(network):
 # Inputs and samples ---------------------------------------------------------------------------
 
 
+_SHORT_ROW = 32  # rows up to this long are checked in Python, longer ones by numpy
+_FLOAT_MAX = {"float32": float(np.finfo(np.float32).max), "float64": sys.float_info.max}
+
+
+def _plain_row(inputs, n_in, dtype):
+    """Return one row of ``n_in`` plain finite numbers as a ``(1, n_in)`` array, else None.
+
+    The common case of :func:`check_inputs`, checked at C speed in Python's own
+    types; anything else (None) takes the general path, which explains problems.
+    """
+    if type(inputs) is np.ndarray:  # the bridge's rows: float64 blocks
+        if inputs.shape != (n_in,) or inputs.dtype.kind != "f":
+            return None
+        with np.errstate(over="ignore"):
+            row = inputs.astype(dtype)[np.newaxis]
+        return row if np.isfinite(row).all() else None
+    if type(inputs) is not list or len(inputs) != n_in:
+        return None
+    types = {*map(type, inputs)}
+    if n_in > _SHORT_ROW and types == {float}:  # numpy checks long rows faster
+        row = np.array([inputs], dtype)
+        with np.errstate(over="ignore"):
+            return row if np.isfinite(row).all() else None
+    if not types <= _PLAIN:
+        return None
+    limit = _FLOAT_MAX[dtype]
+    # ints and floats compare exactly, so the bounds come first: math.isfinite(10**400) raises
+    if not (-limit <= min(inputs) and max(inputs) <= limit and all(map(math.isfinite, inputs))):
+        return None
+    return np.array([inputs], dtype)
+
+
 def check_inputs(inputs, n_in, dtype, *, units=None):
     """Return ``(matrix, single)``: the inputs as a 2-D array and whether one row was given.
 
     ``units`` (the sum of the network's layer sizes) bounds the rows one call
     may evaluate; None counts only the input layer.
     """
+    row = _plain_row(inputs, n_in, dtype)
+    if row is not None:
+        return row, True
     if not _is_vector(inputs):
         raise InvalidType("input", "input must be a list of numbers or a list of such lists, got "
                                    f"{brief(inputs)}.")

@@ -2,7 +2,10 @@
   "Embedded CPython through JNA: loads libpython into this JVM and calls the
   k9tf core in-process. Any JVM thread may call; each call holds the GIL only
   while Python runs, and each calling thread keeps one Python thread state.
-  One interpreter per JVM, started on first use and never finalised."
+  A call is one native call into the `ctypes` entry point of
+  `k9tf.jvm._native` (which takes and releases the GIL itself), with the
+  request and reply in per-thread native buffers. One interpreter per JVM,
+  started on first use and never finalised."
   (:require [k9tf.bridge.env :as env]
             [k9tf.bridge.protocol :as p]
             [k9tf.codec :as codec])
@@ -93,6 +96,76 @@
           (try (reply-bytes lib (checked lib "k9tf.jvm.call" reply))
                (finally (decref lib reply))))))))
 
+;;; The hot path: one native call into the ctypes entry points of k9tf.jvm._native
+
+(def ^:private reply-capacity
+  "Size of each thread's reply buffer; longer replies take a second native call."
+  (* 64 1024))
+
+(defonce ^:private buffers
+  ;; This thread's [request reply] Memory pair.
+  (ThreadLocal.))
+
+(defn- request-buffers
+  "Returns this thread's request buffer, holding `frame`, and its reply buffer."
+  [^bytes frame]
+  (let [[^Memory request reply] (.get ^ThreadLocal buffers)
+        size (alength frame)
+        pair (if (and request (<= size (.size request)))
+               [request reply]
+               [(Memory. (max 4096 (* 2 size))) (or reply (Memory. reply-capacity))])]
+    (when-not (identical? request (first pair)) (.set ^ThreadLocal buffers pair))
+    (.write ^Memory (first pair) 0 frame 0 size)
+    pair))
+
+(defn- ensure-thread-state!
+  "Makes this thread's Python thread state once and keeps it (see `thread-states`),
+  unless Python up the stack holds the GIL already. The entry points then only
+  take and release the GIL: PyGILState_Ensure on a thread without a state would
+  create and destroy one on every call."
+  [lib]
+  (when (and (nil? (.get ^ThreadLocal thread-states))
+             (not= 1 (invoke-int lib "PyGILState_Check")))
+    (invoke-int lib "PyGILState_Ensure")
+    (.set ^ThreadLocal thread-states (invoke-ptr lib "PyEval_SaveThread"))))
+
+(defn- call-native
+  "Sends request `frame` through the `call_at` entry point; returns the reply frame."
+  [{:keys [lib ^Function call-at ^Function fetch-reply ^ReadWriteLock gate]} ^bytes frame]
+  (let [read-lock (.readLock gate)]
+    (.lock read-lock)
+    (try
+      (ensure-thread-state! lib)
+      (let [[^Memory request ^Memory reply] (request-buffers frame)
+            size (.invokeLong call-at (object-array [request (long (alength frame)) reply
+                                                     (.size reply)]))]
+        (cond
+          (<= size 0) (throw (ex-info "k9tf.jvm.call_at failed (see stderr)"
+                                      {:k9tf/error :backend :backend :jna}))
+          (<= size (.size reply)) (.getByteArray reply 0 (int size))
+          :else (let [big (Memory. size)]
+                  (.invokeVoid fetch-reply (object-array [reply big]))
+                  (.getByteArray big 0 (int size)))))
+      (finally (.unlock read-lock)))))
+
+(defn- entry-points
+  "Returns `[call-at fetch-reply]`, the JNA Functions of k9tf.jvm._native's entry points."
+  [lib]
+  (let [module (checked lib "import k9tf.jvm._native"
+                        (invoke-ptr lib "PyImport_ImportModule" "k9tf.jvm._native"))
+        f (try (checked lib "getattr entry_points"
+                        (invoke-ptr lib "PyObject_GetAttrString" module "entry_points"))
+               (finally (decref lib module)))
+        addresses (try (checked lib "entry_points()" (invoke-ptr lib "PyObject_CallObject" f nil))
+                       (finally (decref lib f)))]
+    (try (mapv (fn [i]
+                 (Function/getFunction
+                  (Pointer. (.invoke (function lib "PyLong_AsVoidPtr") Long
+                                     (object-array [(invoke-ptr lib "PyTuple_GetItem" addresses
+                                                                (long i))])))))
+               [0 1])
+         (finally (decref lib addresses)))))
+
 (defn- add-shutdown-hook!
   "Makes JVM exit interrupt running calls, then wait for them: exiting while a
   thread holds the GIL would deadlock (TF's atexit handlers want it)."
@@ -133,8 +206,10 @@
                                         {:k9tf/error :backend :backend :jna :python python})))
                       (try (checked lib "getattr call" (invoke-ptr lib "PyObject_GetAttrString"
                                                                    module "call"))
-                           (finally (decref lib module))))))]
-    (doto (assoc state :call-fn call-fn) add-shutdown-hook!)))
+                           (finally (decref lib module))))))
+        [call-at fetch-reply] (with-gil* state #(entry-points lib))]
+    (doto (assoc state :call-fn call-fn :call-at call-at :fetch-reply fetch-reply)
+      add-shutdown-hook!)))
 
 (defn- interpreter! [opts]
   (or @interpreter
@@ -144,7 +219,7 @@
 (defrecord JnaBackend [kind opts state]
   p/PBridge
   (-start! [b] (assoc b :state (interpreter! opts)))
-  (-call [_ request] (call-bridge state request))
+  (-call [_ request] (call-native state request))
   (-stop! [b] b))
 
 (defn jna-backend
