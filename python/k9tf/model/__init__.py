@@ -8,6 +8,7 @@ from ._layout import count, layer_pairs, pack, shapes_of, slices_of, to_layers, 
 from ._network import construct_network, from_k9, make_network
 from ._presets import (
     ACTIVATIONS,
+    DATA_FORMAT_VERSION,
     DTYPES,
     FORMAT_VERSION,
     INITS,
@@ -17,6 +18,7 @@ from ._presets import (
     MAX_LAYERS,
     MAX_PARAMETERS,
     MAX_SAMPLES,
+    MAX_TABLE_BYTES,
     MAX_UNITS,
     MAX_VALUES,
     OPTION_VALUES,
@@ -24,10 +26,12 @@ from ._presets import (
     PRESETS,
 )
 from ._validation import (
+    DATA_KEYS,
     NETWORK_KEYS,
     brief,
     check_batch_size,
     check_choice,
+    check_data,
     check_epochs,
     check_inputs,
     check_int,
@@ -42,9 +46,10 @@ from ._validation import (
 )
 
 __all__ = [
-    "ACTIVATIONS", "DTYPES", "FORMAT_VERSION", "INITS", "LOSSES", "MAX_EPOCHS", "MAX_FILE_BYTES",
-    "MAX_LAYERS", "MAX_PARAMETERS", "MAX_SAMPLES", "MAX_UNITS", "MAX_VALUES", "NETWORK_KEYS",
-    "OPTION_VALUES", "OUTPUTS", "PRESETS", "brief", "check_batch_size", "check_choice",
+    "ACTIVATIONS", "DATA_FORMAT_VERSION", "DATA_KEYS", "DTYPES", "FORMAT_VERSION", "INITS",
+    "LOSSES", "MAX_EPOCHS", "MAX_FILE_BYTES", "MAX_LAYERS", "MAX_PARAMETERS", "MAX_SAMPLES",
+    "MAX_TABLE_BYTES", "MAX_UNITS", "MAX_VALUES", "NETWORK_KEYS", "OPTION_VALUES", "OUTPUTS",
+    "PRESETS", "brief", "check_batch_size", "check_choice", "check_data",
     "check_epochs", "check_inputs", "check_int", "check_learning_rate", "check_matrix",
     "check_network", "check_options", "check_samples", "check_seed", "check_sizes",
     "checked_network", "construct_network", "count", "from_k9", "layer_pairs", "make_network",

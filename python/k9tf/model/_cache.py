@@ -9,10 +9,12 @@ which enter the key as their dtype, shape and bytes. A network mutated in
 place serialises differently and is checked again, so a cached result is
 never stale. Networks holding anything else (numpy scalars, which marshal
 would write as bare bytes, dict subclasses, tuples) or large ones are checked
-every time.
+every time. A version-2 network's ``data`` (nested dicts and lists of
+names and numbers) enters the key as it is.
 """
 
 import collections
+import copy
 import marshal
 import threading
 
@@ -53,6 +55,13 @@ def _plain(value):
         {*map(type, row)} <= _SCALARS for row in value))
 
 
+def _plain_tree(value):
+    """Return whether ``value`` is plain (see :func:`_plain`) or a str-keyed dict of such trees."""
+    if type(value) is dict:
+        return all(type(k) is str and _plain_tree(v) for k, v in value.items())
+    return _plain(value)
+
+
 def _tagged(value):
     """Return a layer's value in a form for the key that no other value shares, or None."""
     if type(value) is np.ndarray and value.dtype.kind in "biuf":
@@ -65,7 +74,8 @@ def _snapshot(network):
     layers = network.get("layers") if parameters is not None else None
     if (parameters is None or parameters > MAX_PARAMETERS or type(network) is not dict
             or type(layers) is not list or not all(type(layer) is dict for layer in layers)
-            or not all(type(k) is str and (k == "layers" or _plain(v))
+            or not all(type(k) is str and (k == "layers" or _plain(v)
+                                           or (k == "data" and _plain_tree(v)))
                        for k, v in network.items())):
         return None
     tagged = [{k: _tagged(v) for k, v in layer.items()} for layer in layers]
@@ -109,4 +119,7 @@ def checked_network(network):
                 while len(_entries) > MAX_ENTRIES:
                     _entries.popitem(last=False)
     spec, params, packed = hit
-    return {**spec, "sizes": list(spec["sizes"])}, list(params), packed
+    spec = {**spec, "sizes": list(spec["sizes"])}
+    if "data" in spec:
+        spec["data"] = copy.deepcopy(spec["data"])
+    return spec, list(params), packed

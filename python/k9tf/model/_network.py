@@ -1,11 +1,12 @@
 """Networks as plain data: construction, initial weights and k9 conversion."""
 
+import copy
 from collections.abc import Sequence
 
 import numpy as np
 
 from ._layout import to_layers
-from ._presets import FORMAT_VERSION, MAX_LAYERS
+from ._presets import DATA_FORMAT_VERSION, FORMAT_VERSION, MAX_LAYERS
 from ._validation import brief, check_network, check_options, check_seed, check_sizes
 
 
@@ -30,9 +31,14 @@ def make_network(spec, params, seed):
     """Return the plain-data network for ``spec`` (sizes, model, options) and numpy ``params``.
 
     ``params`` is the flat list ``[w0, b0, w1, b1, ...]``; values become Python
-    floats exactly (a float32 weight is carried as the double it equals).
+    floats exactly (a float32 weight is carried as the double it equals). A
+    spec with ``data`` gives a version-2 network holding a copy of it.
     """
-    return {"version": FORMAT_VERSION, **spec, "seed": seed, "layers": to_layers(params)}
+    spec = dict(spec)
+    data = spec.pop("data", None)
+    version = FORMAT_VERSION if data is None else DATA_FORMAT_VERSION
+    extra = {} if data is None else {"data": copy.deepcopy(data)}
+    return {"version": version, **spec, "seed": seed, "layers": to_layers(params), **extra}
 
 
 def construct_network(*sizes, model="default", activation=None, output=None, loss=None,
