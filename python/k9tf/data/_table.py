@@ -107,9 +107,11 @@ def parse_csv(text, *, source="table", target=None, features=None, regression=Fa
             if not row:
                 continue
             if len(row) != len(names):
+                gap = (f"column {names[len(row)]!r} is missing" if len(row) < len(names)
+                       else f"column {len(names) + 1} has no name")
                 raise ValueError(f"{source} line {rows.line_num} has "
-                                 f"{plural(len(row), 'value')}; the header has "
-                                 f"{plural(len(names), 'column')}.")
+                                 f"{plural(len(row), 'value')} but the header "
+                                 f"{plural(len(names), 'column')}: {gap}.")
             if len(inputs) == MAX_SAMPLES:
                 raise ValueError(f"{source} has more than {MAX_SAMPLES:,} rows, the most k9tf "
                                  "trains on or predicts in one call.")

@@ -41,12 +41,16 @@ def read_table(path, name="path"):
         raise _os_error(name, path, error, "read") from None
     too_big = (f"{name} {path!r} holds more than {MAX_TABLE_BYTES:,} bytes, the most k9tf "
                "reads as a table; train on a part of it.")
-    with os.fdopen(fd, "rb") as file:
+    try:
         found = os.fstat(fd)
         if not stat.S_ISREG(found.st_mode):
             raise ValueError(f"{name} {path!r} is {_kind(found.st_mode)}, not a CSV file.")
         if found.st_size > MAX_TABLE_BYTES:
             raise ValueError(too_big)
+    except BaseException:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as file:
         try:
             data = file.read(MAX_TABLE_BYTES + 1)
         except OSError as error:
