@@ -1,12 +1,13 @@
 # k9tf: `make test` installs what is missing (Debian packages when root, a
-# .venv with the pinned Python packages) and runs every test.
+# .venv with the versions pinned in constraints.txt) and runs every test;
+# `make test-quick` runs the unit tests only (no JVM, Dask, wheel or slow tests).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 APT_PACKAGES := clojure libjna-java libnrepl-clojure libdata-json-clojure
 CLJ := bin/k9tf-clj
 
-.PHONY: setup apt venv test lint demo repl nrepl bench clean
+.PHONY: setup apt venv test test-quick lint demo repl nrepl bench clean
 
 setup: apt venv
 
@@ -21,10 +22,10 @@ apt:
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 	touch $@
 
 lint: venv
@@ -34,6 +35,9 @@ lint: venv
 
 test: setup lint
 	K9TF_REQUIRE_CLOJURE=1 $(BIN)/pytest
+
+test-quick: venv lint
+	$(BIN)/pytest -m 'not jvm and not dask and not wheel and not slow'
 
 demo: venv
 	$(BIN)/python -m k9tf demo

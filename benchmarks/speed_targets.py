@@ -27,10 +27,10 @@ import threading
 import time
 
 import numpy as np
-from k9tf.model import MAX_EPOCHS
 
 import k9tf
 from _common import interleaved, main, markdown_table, params_of, progress, result
+from k9tf.model import MAX_EPOCHS
 
 
 def _numpy_forward(params, x):

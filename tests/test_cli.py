@@ -196,7 +196,7 @@ def test_ctrl_c_while_saving_leaves_the_old_file(tmp_path):
         import sys
         import time
         import k9tf.files._io as io
-        from k9tf.tools import main
+        from k9tf.cli import main
 
         def slow_write(file):
             file.write(b'{"version": 1, "siz')

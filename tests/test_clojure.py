@@ -4,6 +4,8 @@ import pytest
 
 from jvm import MODES
 
+pytestmark = pytest.mark.jvm
+
 
 @pytest.mark.parametrize("mode", MODES)
 def test_clojure_suite(mode, clojure_suite):

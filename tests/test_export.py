@@ -264,7 +264,7 @@ def test_import_k9tf_leaves_tensorflow_keras_and_onnx_unloaded():
     assert done.stdout == "[]\n"
 
 
-CLI = ("import sys; from k9tf.tools import main; status = main(sys.argv[1:]); "
+CLI = ("import sys; from k9tf.cli import main; status = main(sys.argv[1:]); "
        "print('tensorflow' in sys.modules); sys.exit(status)")
 
 

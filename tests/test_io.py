@@ -16,9 +16,9 @@ import time
 
 import numpy as np
 import pytest
-from k9tf.files._io import STALE_SECONDS
 
 import k9tf
+from k9tf.files._io import STALE_SECONDS
 
 
 def test_round_trip(tmp_path):
@@ -71,7 +71,7 @@ def test_killed_mid_save_leaves_old_file_intact(tmp_path):
     old = k9tf.construct_network(2, 3, 2, seed=1)
     k9tf.save_network(old, path)
     script = textwrap.dedent(f"""
-        import sys, k9tf, k9tf._io as io
+        import sys, k9tf, k9tf.files._io as io
         def slow_write(file):
             file.write(b'{{"version": 1, "siz')
             file.flush()

@@ -11,6 +11,8 @@ import pytest
 
 from jvm import MODES, run, start
 
+pytestmark = pytest.mark.jvm
+
 EXIT_WHILE_TRAINING = """
 (require '[k9tf.core :as k9])
 (def data (k9/sample-logic :xor 1000 :seed 1))

@@ -5,9 +5,9 @@ Issue 11, reproduction 3: infinite or absurd inputs were accepted and ate the he
 
 import numpy as np
 import pytest
-from k9tf.model import MAX_EPOCHS, MAX_LAYERS, MAX_SAMPLES, MAX_VALUES
 
 import k9tf
+from k9tf.model import MAX_EPOCHS, MAX_LAYERS, MAX_SAMPLES, MAX_VALUES
 
 NET = k9tf.construct_network(2, 3, 2, seed=1)
 PAIR = [[0, 1], [1, 0]]

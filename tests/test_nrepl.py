@@ -6,8 +6,12 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 import k9tf
 from jvm import LAUNCHER, command
+
+pytestmark = pytest.mark.jvm
 
 
 def bencode(value):

@@ -9,6 +9,8 @@ import pytest
 import k9tf
 from jvm import MODES
 
+pytestmark = pytest.mark.jvm
+
 
 def python_results():
     x, y = k9tf.sample_logic_fn("xor", 200, seed=3)

@@ -6,6 +6,8 @@ import pytest
 
 from jvm import run
 
+pytestmark = [pytest.mark.jvm, pytest.mark.slow]
+
 SOAK = """
 (require '[k9tf.core :as k9])
 (defn rss-mb []

@@ -11,11 +11,10 @@ import threading
 
 import numpy as np
 import pytest
-from k9tf.model import MAX_EPOCHS
 
 import k9tf
 from k9tf.engine import _graph, _tf, _train
-from k9tf.model import _cache
+from k9tf.model import MAX_EPOCHS, _cache
 
 ARCHITECTURES = [
     ((2, 3, 2), {}),

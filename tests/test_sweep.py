@@ -187,11 +187,13 @@ def test_diverged_runs_are_rows_not_errors():
     assert row["cost"] is None and row["train_accuracy"] is None
 
 
+@pytest.mark.dask
 def test_local_cluster_of_two_workers_gives_the_serial_rows(serial_rows):
     rows = k9tf.sweep("xor", scheduler="local", n_workers=2, **GRID)
     assert weights_derived(rows) == weights_derived(serial_rows)
 
 
+@pytest.mark.dask
 def test_running_cluster_gives_the_serial_rows(dask_cluster, serial_rows, serial_sample_rows):
     with distributed.Client(dask_cluster) as client:
         origins = client.run(_sweep._origin)
@@ -203,6 +205,7 @@ def test_running_cluster_gives_the_serial_rows(dask_cluster, serial_rows, serial
     assert weights_derived(rows) == weights_derived(serial_sample_rows)
 
 
+@pytest.mark.dask
 def test_cli_sweep_on_the_running_cluster(dask_cluster, tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "k9tf", "sweep", "--fn", "xor", "--fn", "and", "--seeds", "1:3",
@@ -225,6 +228,7 @@ def test_cli_sweep_on_the_running_cluster(dask_cluster, tmp_path):
     assert len(lines) == 1 + 4 + 3  # header, 4 configurations, 3 files written
 
 
+@pytest.mark.dask
 def test_worker_killed_mid_sweep_is_retried_elsewhere(dask_cluster, serial_slow_rows):
     with distributed.Client(dask_cluster) as client:
         client.wait_for_workers(2, timeout=DEADLINE)
@@ -239,6 +243,7 @@ def test_worker_killed_mid_sweep_is_retried_elsewhere(dask_cluster, serial_slow_
     assert weights_derived(outcome["result"]) == weights_derived(serial_slow_rows)
 
 
+@pytest.mark.dask
 def test_run_whose_workers_keep_dying_fails_with_one_clear_error(dask_cluster):
     with distributed.Client(dask_cluster) as client:
         client.wait_for_workers(2, timeout=DEADLINE)
@@ -257,6 +262,7 @@ def test_run_whose_workers_keep_dying_fails_with_one_clear_error(dask_cluster):
     assert "seed=7" in str(error) and "died" in str(error)
 
 
+@pytest.mark.dask
 def test_cluster_without_workers_fails_instead_of_hanging(monkeypatch):
     monkeypatch.setattr(_sweep, "_NO_WORKER_SECONDS", 1.0)
     with bare_scheduler() as cluster:
@@ -276,6 +282,7 @@ def test_cluster_without_workers_fails_instead_of_hanging(monkeypatch):
     assert "has had no workers for 1 s" in str(outcome["error"])
 
 
+@pytest.mark.dask
 def test_workers_need_the_same_k9tf_sources_wherever_they_are(tmp_path):
     copies = {"same": None, "edited": "the sources differ"}
     for name in copies:
@@ -303,6 +310,7 @@ def test_workers_need_the_same_k9tf_sources_wherever_they_are(tmp_path):
             wait_for(lambda: not client.nthreads(), "the worker to leave")
 
 
+@pytest.mark.dask
 def test_grid_search_cv_under_joblib_dask_backend(dask_cluster):
     joblib = pytest.importorskip("joblib")
     from sklearn.datasets import make_blobs

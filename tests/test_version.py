@@ -1,23 +1,25 @@
-"""One version, and one set of limits, for the Python core, the Clojure side and the package."""
+"""One version and one set of limits, defined in the Python core and read by the Clojure side."""
 
-import os
-import re
+import pathlib
 
 import k9tf
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def test_clojure_side_has_the_package_version():
-    with open(os.path.join(ROOT, "clojure", "src", "k9tf", "python.clj")) as file:
-        clojure = re.search(r'\(def version\n  "[^"]*"\n  "([^"]+)"\)', file.read())
-    assert clojure and clojure.group(1) == k9tf.__version__
+from k9tf import jvm
+from k9tf.jvm import _codec
+from k9tf.model import MAX_LAYERS, MAX_SAMPLES, MAX_UNITS
 
 
-def test_clojure_limits_are_the_python_cores():
-    from k9tf.model import _presets
+def test_the_greeting_carries_the_version_frames_and_limits():
+    greeting = jvm.hello()
+    assert greeting["version"] == k9tf.__version__
+    assert greeting["frames"] == _codec.FORMAT
+    limits = greeting["limits"]
+    assert (limits["layers"], limits["units"], limits["samples"]) == (
+        MAX_LAYERS, MAX_UNITS, MAX_SAMPLES)
+    assert limits["rows"] >= 1
 
-    with open(os.path.join(ROOT, "clojure", "src", "k9tf", "core.clj")) as file:
-        limits = re.search(r"\{:layers (\d+) :units (\d+) :samples (\d+)", file.read())
-    assert limits and tuple(map(int, limits.groups())) == (
-        _presets.MAX_LAYERS, _presets.MAX_UNITS, _presets.MAX_SAMPLES)
+
+def test_no_version_or_limit_is_written_in_the_clojure_sources():
+    root = pathlib.Path(__file__).resolve().parent.parent / "clojure" / "src"
+    sources = "\n".join(path.read_text() for path in root.rglob("*.clj"))
+    assert k9tf.__version__ not in sources
+    assert "{:layers" not in sources

@@ -12,6 +12,8 @@ import pytest
 import k9tf
 from jvm import ROOT, command
 
+pytestmark = [pytest.mark.wheel, pytest.mark.jvm, pytest.mark.slow]
+
 FF = "(k9/ff [[0 0] [1 1]] (k9/construct-network 2 3 2 {:seed 7}))"
 CLOJURE = f"(require '[k9tf.core :as k9]) (println (clojure.data.json/write-str {FF}))"
 

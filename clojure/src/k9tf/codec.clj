@@ -22,6 +22,10 @@
 
 (set! *warn-on-reflection* true)
 
+(def frame-format
+  "The version of the frame format; the Python core reports its own in `hello`."
+  2)
+
 (def array-key
   "The header key that marks a packed block."
   "#k9tf/array")

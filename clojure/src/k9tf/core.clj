@@ -47,15 +47,17 @@
     (the article's one `Session.run` a step)"
   {:batch-size 1 :shuffle false :seed nil :validation nil :report-every nil :loop :xla})
 
-(def limits
-  "Sizes beyond which arguments are refused before anything is sent, so that
-  an infinite or absurd sequence fails at once with ex-info naming it (the
-  Python core's limits, which it checks again):
+(defn limits
+  "Returns the sizes beyond which arguments are refused before anything is
+  sent, so that an infinite or absurd sequence fails at once with ex-info
+  naming it. They are the Python core's (read when the backend starts), which
+  it checks again:
   * `:layers` - most weight layers (`:sizes` has one more entry)
   * `:units` - most numbers in one input row or one layer
   * `:samples` - most samples in one training call
   * `:rows` - most input rows in one `ff` or `accuracy` call"
-  {:layers 100 :units 1000000 :samples 1000000 :rows 10000000})
+  []
+  (:limits (py/core)))
 
 (defn- invalid
   "Returns the ex-info for bad argument `arg` with value `value`."
@@ -115,7 +117,7 @@
                       (cond-> layer
                         (and (map? layer) (contains? layer :weights)) (update :weights codec/numbers)
                         (and (map? layer) (contains? layer :biases)) (update :biases codec/numbers)))
-                    (bounded! :network layers (:layers limits) "layers"))))
+                    (bounded! :network layers (:layers (limits)) "layers"))))
     network))
 
 (defn- input-in
@@ -125,7 +127,7 @@
     (throw (invalid (str (name arg) " must be a vector of numbers or of rows, got " (pr-str input))
                     arg input)))
   (let [rows? (and (sequential? input) (sequence-like? (first input)))]
-    (bounded! arg input (if rows? (:rows limits) (:units limits)) (if rows? "rows" "numbers"))
+    (bounded! arg input (if rows? (:rows (limits)) (:units (limits))) (if rows? "rows" "numbers"))
     (codec/numbers input)))
 
 (defn- pair? [p]
@@ -143,7 +145,7 @@
                                         "got a set")
                                    arg samples))
     (sequential? samples)
-    (let [samples (bounded! arg samples (:samples limits) "samples")]
+    (let [samples (bounded! arg samples (:samples (limits)) "samples")]
       (if (every? pair? samples)
         {:inputs (codec/numbers (mapv first samples)) :labels (codec/numbers (mapv second samples))}
         samples))
@@ -158,7 +160,7 @@
       (:validation opts) (update :validation #(samples-in :validation %)))))
 
 (defn- sizes-in [arg sizes]
-  (bounded! arg sizes (inc (:layers limits)) "sizes"))
+  (bounded! arg sizes (inc (:layers (limits))) "sizes"))
 
 (defn- network-call [sizes opts]
   (let [opts (checked-options "construct-network" default-network-options opts)]
@@ -185,8 +187,8 @@
      (network-call [size-in size-hidden num-hidden-or-out] size-out-or-opts)
      (construct-network size-in size-hidden num-hidden-or-out size-out-or-opts {})))
   ([size-in size-hidden num-hidden size-out opts]
-   (when-not (and (integer? num-hidden) (<= 0 num-hidden (:layers limits)))
-     (throw (invalid (str "num-hidden must be an int from 0 to " (:layers limits))
+   (when-not (and (integer? num-hidden) (<= 0 num-hidden (:layers (limits))))
+     (throw (invalid (str "num-hidden must be an int from 0 to " (:layers (limits)))
                      :num-hidden num-hidden)))
    (network-call (concat [size-in] (repeat (max 1 num-hidden) size-hidden) [size-out]) opts)))
 
@@ -197,7 +199,7 @@
   (let [k9-network (if (sequential? k9-network)
                      (vec (map-indexed (fn [i x] (if (odd? i) (codec/numbers x) x))
                                        (bounded! :k9-network k9-network
-                                                 (* 2 (:layers limits)) "items")))
+                                                 (* 2 (:layers (limits))) "items")))
                      k9-network)]
     (network-out (py/call "from_k9" [[:k9-network k9-network]] {}))))
 

@@ -22,11 +22,6 @@
 
 (set! *warn-on-reflection* true)
 
-(def version
-  "The k9tf version of this Clojure side; a backend starts only if its Python
-  core has the same."
-  "0.2.0")
-
 (def backends
   "Maps each backend keyword to the constructor that takes an options map."
   {:libpython-clj 'k9tf.bridge.libpython/libpython-backend
@@ -57,20 +52,25 @@
   []
   (or (forced-backend) (if (libpython-clj-available?) :libpython-clj :jna)))
 
-(defn- check-version!
-  "Returns started backend `b` if its Python core's version is `version`,
-  else throws ex-info naming both."
+(defn- greet!
+  "Returns started backend `b` with its Python core's greeting (`:version`,
+  `:frames`, `:limits`) as metadata `:k9tf/core`, if the core reads this
+  side's frames (`k9tf.codec/frame-format`); else throws ex-info naming both."
   [b]
   (let [reply (codec/unpack (p/-call b (codec/pack {:fn "hello" :args [] :kwargs {}}))
                             :key-fn keyword)
-        python-version (:ok reply)]
-    (when-not (= version python-version)
-      (throw (ex-info (str "k9tf versions differ: this Clojure side is " version
-                           " but the Python core is " (or python-version "unknown")
-                           "; install the same version of both.")
-                      {:k9tf/error :backend :backend (kind-of b) :clojure-version version
-                       :python-version python-version})))
-    b))
+        core (:ok reply)
+        frames (when (map? core) (:frames core))]
+    (when-not (= codec/frame-format frames)
+      (throw (ex-info (str "k9tf's Python core "
+                           (if (map? core) (str (:version core) " speaks frame format " frames)
+                               (str (or core "(unknown)") " predates frame format "
+                                    codec/frame-format))
+                           ", this Clojure side speaks " codec/frame-format
+                           "; install the same k9tf version of both.")
+                      {:k9tf/error :backend :backend (kind-of b) :frames codec/frame-format
+                       :python-version (if (map? core) (:version core) core)})))
+    (vary-meta b assoc :k9tf/core core)))
 
 (defn backend
   "Returns a started backend of kind `kind` (see `backends`) with `opts`.
@@ -83,7 +83,7 @@
                             (str/join ", " (keys backends)) ".")
                        {:k9tf/error :invalid-arg :arg :backend :value kind
                         :expected (set (keys backends))})))
-     (try (check-version! (p/-start! ((requiring-resolve ctor) opts)))
+     (try (greet! (p/-start! ((requiring-resolve ctor) opts)))
           (catch clojure.lang.ExceptionInfo e (throw e))
           (catch Throwable e ; e.g. NoClassDefFoundError: jna.jar missing
             (throw (ex-info (str "k9tf backend " kind " cannot start: "
@@ -118,6 +118,17 @@
   (or *backend*
       @current
       (locking current (or @current (init!)))))
+
+(defn core
+  "Returns the current backend's Python core greeting: `:version` (k9tf's),
+  `:frames` (the frame format) and `:limits` (see `k9tf.core/limits`)."
+  []
+  (:k9tf/core (meta (current-backend))))
+
+(defn version
+  "Returns the k9tf version of the Python core the current backend runs."
+  []
+  (:version (core)))
 
 (defn current-backend-kind
   "Returns the keyword of the backend calls use now (starting one if needed)."

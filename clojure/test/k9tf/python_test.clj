@@ -74,17 +74,24 @@
     (testing "the interpreter is still usable"
       (is (not= net (k9/train-epochs 1 net data 0.1))))))
 
-(deftest test-version-check
-  (let [fake (reify k9tf.bridge.protocol/PBridge
-               (-start! [b] b)
-               (-call [_ _] (k9tf.codec/pack {:ok "0.0.1"}))
-               (-stop! [b] b))
-        data (try (#'py/check-version! fake) nil
-                  (catch clojure.lang.ExceptionInfo e (assoc (ex-data e) :message (ex-message e))))]
-    (is (= :backend (:k9tf/error data)))
-    (is (= ["0.0.1" py/version] ((juxt :python-version :clojure-version) data)))
-    (is (re-find #"0\.0\.1" (:message data)))
-    (is (not (re-find #"\n" (:message data))) "one line")))
+(deftest test-greeting
+  (testing "a core that predates this frame format is refused in one line"
+    (let [fake (reify k9tf.bridge.protocol/PBridge
+                 (-start! [b] b)
+                 (-call [_ _] (k9tf.codec/pack {:ok "0.0.1"}))
+                 (-stop! [b] b))
+          data (try (#'py/greet! fake) nil
+                    (catch clojure.lang.ExceptionInfo e
+                      (assoc (ex-data e) :message (ex-message e))))]
+      (is (= :backend (:k9tf/error data)))
+      (is (= ["0.0.1" k9tf.codec/frame-format] ((juxt :python-version :frames) data)))
+      (is (re-find #"0\.0\.1" (:message data)))
+      (is (not (re-find #"\n" (:message data))) "one line")))
+  (testing "the version and the limits are the Python core's"
+    (let [hello (py/call "hello" [] {})]
+      (is (= (:version hello) (py/version)))
+      (is (= (:limits hello) (k9/limits)))
+      (is (every? pos-int? (vals (k9/limits)))))))
 
 (deftest test-python-info
   (testing "the backend runs the configured Python, whose compiled modules load"

@@ -19,9 +19,9 @@ from .._version import __version__
 from ..data import accuracy, sample_logic_fn
 from ..engine import RUNTIME, forward, train, train_data, train_epochs
 from ..files import export, load_network, save_network
-from ..model import construct_network, from_k9
+from ..model import MAX_LAYERS, MAX_SAMPLES, MAX_UNITS, construct_network, from_k9
 from ..tools import sweep
-from ._codec import pack, unpack
+from ._codec import FORMAT, pack, unpack
 from ._interrupt import interrupt, interruptible
 from ._warm_up import warm_up
 
@@ -32,14 +32,30 @@ def sample_logic(f, samples=10000, seed=None):
     return {"inputs": inputs, "labels": labels}
 
 
-def hello():
-    """Greet a starting JVM side: return this core's version and start loading TensorFlow.
+MAX_ROWS = 10_000_000
+"""Most input rows one ``ff`` or ``accuracy`` call from the JVM side carries."""
 
-    The JVM side refuses a core of another version; TensorFlow's import runs
-    in the background meanwhile (see :mod:`k9tf.jvm._warm_up`).
+
+def hello():
+    """Greet a starting JVM side: return what it needs to know of this core; load TensorFlow.
+
+    Returns
+    -------
+    dict
+        ``version`` (k9tf's), ``frames`` (the frame format's version: the JVM
+        side starts only if it is its own) and ``limits``: the sizes the JVM
+        side refuses before realising a sequence (``layers``, ``units`` per
+        row or layer, ``samples`` per training call, ``rows`` per call).
+
+    Notes
+    -----
+    TensorFlow's import starts in the background meanwhile (see
+    :mod:`k9tf.jvm._warm_up`).
     """
     warm_up()
-    return __version__
+    return {"version": __version__, "frames": FORMAT,
+            "limits": {"layers": MAX_LAYERS, "units": MAX_UNITS, "samples": MAX_SAMPLES,
+                       "rows": MAX_ROWS}}
 
 
 def ff(input, network):

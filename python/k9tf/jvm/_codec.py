@@ -20,6 +20,9 @@ import struct
 
 import numpy as np
 
+FORMAT = 2
+"""The frame format's version; the JVM side starts only with a core that speaks its own."""
+
 ARRAY = "#k9tf/array"
 """The header key that marks a packed block."""
 

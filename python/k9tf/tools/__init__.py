@@ -1,21 +1,25 @@
-"""Tools built on the API: the command line, plots, TensorBoard logs, sweeps, the estimator.
+"""Tools built on the API: sweeps, tables, plots, TensorBoard logs and the scikit-learn estimators.
 
-scikit-learn (for ``K9Classifier`` and ``K9Regressor``), matplotlib and Dask are optional and
-imported only when used.
+scikit-learn (for ``K9Classifier`` and ``K9Regressor``), matplotlib (plots),
+TensorFlow's summaries and Dask are optional or slow to import, and are
+imported only when one of their names is first used.
 """
 
-from ._cli import main
-from ._sweep import sweep
-from ._table import encode_table, predict, predict_proba, probabilities
+import importlib
 
-__all__ = ["K9Classifier", "K9Regressor", "encode_table", "main", "predict", "predict_proba",
-           "probabilities", "sweep"]
+from ._sweep import ROW_KEYS, summarize, sweep
+from ._table import TABLE_DEFAULTS, encode_table, predict, predict_proba, probabilities
+
+_LAZY = {"K9Classifier": "_estimator", "K9Regressor": "_estimator", "plot_training": "_plot",
+         "plot_sweep": "_sweep_plot", "ScalarWriter": "_tensorboard"}
+
+__all__ = ["ROW_KEYS", "TABLE_DEFAULTS", "K9Classifier", "K9Regressor", "ScalarWriter",
+           "encode_table", "plot_sweep", "plot_training", "predict", "predict_proba",
+           "probabilities", "summarize", "sweep"]
 
 
 def __getattr__(name):
-    """Import the estimators on first use, so scikit-learn stays an optional extra."""
-    if name in ("K9Classifier", "K9Regressor"):
-        from . import _estimator  # noqa: PLC0415
-
-        return getattr(_estimator, name)
+    """Import the module of a lazily loaded name (see ``_LAZY``) on its first use."""
+    if name in _LAZY:
+        return getattr(importlib.import_module(f"{__name__}.{_LAZY[name]}"), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

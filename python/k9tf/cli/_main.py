@@ -41,9 +41,9 @@ from ..model import (
     check_inputs,
     construct_network,
 )
-from . import _demo, _sweep_cli
-from ._table import TABLE_DEFAULTS
-from ._table_cli import predict_table, train_table
+from ..tools import TABLE_DEFAULTS
+from . import _demo, _sweep
+from ._table import predict_table, train_table
 
 
 def _count(maximum=None):
@@ -159,14 +159,14 @@ def _parser():
         "sweep", help="train a grid of seeded networks on Dask and score each",
         description="Train one seeded network per point of a grid (repeat an option for "
                     "more values) and print the success rate and mean cost per configuration.")
-    grid.set_defaults(run=_sweep_cli.run)
+    grid.set_defaults(run=_sweep.run)
     grid.add_argument("--fn", choices=sorted(LOGIC_FUNCTIONS), action="append", required=True,
                       help="logic task; repeat for more")
-    grid.add_argument("--seeds", type=_sweep_cli.parse_seeds, default=range(10), metavar="N|A:B",
+    grid.add_argument("--seeds", type=_sweep.parse_seeds, default=range(10), metavar="N|A:B",
                       help="seeds 0..N-1 or A..B-1 (default: 10)")
     grid.add_argument("--lr", type=float, action="append",
                       help="learning rate (default: 0.5)")
-    grid.add_argument("--sizes", type=_sweep_cli.parse_sizes, action="append", metavar="2-3-2",
+    grid.add_argument("--sizes", type=_sweep.parse_sizes, action="append", metavar="2-3-2",
                       help="architecture, input to output (default: 2-3-2)")
     grid.add_argument("--model", choices=sorted(PRESETS), action="append",
                       help="preset (default: default)")
@@ -283,7 +283,7 @@ def _train(args):
     if args.save is not None:
         print(f"saved {save_network(network, args.save)}")
     if args.plot is not None:
-        from ._plot import plot_training  # noqa: PLC0415 - matplotlib is optional
+        from ..tools import plot_training  # noqa: PLC0415 - matplotlib is optional
 
         print(f"plotted {plot_training(history, network, args.plot)}")
     return 0
@@ -294,7 +294,7 @@ def _progress(steps, tensorboard):
     """Yield the history callback: a progress bar of ``steps`` and the TensorBoard writer."""
     callbacks = []
     if tensorboard is not None:
-        from ._tensorboard import ScalarWriter  # noqa: PLC0415 - TensorFlow loads here
+        from ..tools import ScalarWriter  # noqa: PLC0415 - TensorFlow loads here
 
         callbacks.append(ScalarWriter(tensorboard))
     from tqdm import tqdm  # noqa: PLC0415

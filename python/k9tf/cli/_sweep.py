@@ -9,7 +9,7 @@ import logging
 import os
 import tempfile
 
-from ._sweep import ROW_KEYS, summarize, sweep
+from ..tools import ROW_KEYS, summarize, sweep
 
 
 def parse_seeds(text):
@@ -120,7 +120,7 @@ def run(args):
     if args.json:
         print(f"wrote {write_json(rows, args.json)}")
     if args.plot:
-        from ._sweep_plot import plot_sweep  # noqa: PLC0415 - matplotlib is optional
+        from ..tools import plot_sweep  # noqa: PLC0415 - matplotlib is optional
 
         print(f"plotted {plot_sweep(rows, args.plot)}")
     return 0

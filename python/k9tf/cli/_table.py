@@ -16,7 +16,7 @@ from ..data import parse_csv
 from ..engine import train
 from ..files import read_table, save_network, writable_directory, writable_file, write_atomic
 from ..model import checked_network, construct_network
-from ._table import TABLE_DEFAULTS, encode_table, predict, predict_proba, train_options
+from ..tools import TABLE_DEFAULTS, encode_table, predict, predict_proba
 
 
 def _split(n, fraction, seed):
