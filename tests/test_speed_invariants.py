@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import k9tf
-from k9tf.engine import _graph, _tf, _train
+from k9tf.engine import _models, _run, _sessions, _tf
 from k9tf.model import MAX_EPOCHS, _cache
 
 ARCHITECTURES = [
@@ -57,7 +57,7 @@ def test_training_on_padded_rows_equals_training_on_exact_rows(monkeypatch):
     net = k9tf.construct_network(2, 4, 2, seed=2)
     runs = [dict(batch_size=1), dict(batch_size=10), dict(batch_size=10, shuffle=True, seed=4)]
     padded = [k9tf.train_epochs(3, net, (x, y), 0.3, **kw) for kw in runs]
-    monkeypatch.setattr(_train, "_bucket", lambda rows: rows)
+    monkeypatch.setattr(_run, "_bucket", lambda rows: rows)
     assert [k9tf.train_epochs(3, net, (x, y), 0.3, **kw) for kw in runs] == padded
 
 
@@ -117,16 +117,16 @@ def test_cached_parameters_cannot_be_changed_through_results():
 
 
 def test_model_cache_is_bounded_and_models_in_use_survive(monkeypatch):
-    monkeypatch.setattr(_graph, "MAX_MODELS", 2)
+    monkeypatch.setattr(_models, "MAX_MODELS", 2)
     nets = [k9tf.construct_network(2, 40 + i, 2, seed=i) for i in range(3)]
     expected = [k9tf.ff([[1, 0], [0, 1]], n) for n in nets]
-    assert len(_graph._models) <= 2
+    assert len(_models._models) <= 2
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(3) as pool:  # every thread evicts what the others stop using
         got = list(pool.map(lambda i: k9tf.ff([[1, 0], [0, 1]], nets[i % 3]), range(24)))
     assert got == [expected[i % 3] for i in range(24)]
-    assert len(_graph._models) <= 2
+    assert len(_models._models) <= 2
 
 
 def test_compiled_shapes_are_bounded_without_changing_results(monkeypatch):
@@ -134,13 +134,13 @@ def test_compiled_shapes_are_bounded_without_changing_results(monkeypatch):
     net = k9tf.construct_network(2, 5, 2, seed=3)
     counts = range(10, 40, 6)
     expected = [k9tf.train_epochs(2, net, (x[:n], y[:n]), 0.5, batch_size=None) for n in counts]
-    monkeypatch.setattr(_graph, "MAX_SHAPES", 2)
-    with _graph.model_for(_cache.checked_network(net)[0]) as (model, _):
-        model.retire()  # a fresh session, which compiles every shape again
-        first = model._current
+    monkeypatch.setattr(_sessions, "MAX_SHAPES", 2)
+    with _models.model_for(_cache.checked_network(net)[0]) as (model, _):
+        model.sessions.retire()  # a fresh session, which compiles every shape again
+        first = model.sessions._current
     assert [k9tf.train_epochs(2, net, (x[:n], y[:n]), 0.5, batch_size=None)
             for n in counts] == expected
-    assert first.retired and first.session._closed and len(model._current.shapes) <= 3
+    assert first.retired and first.session._closed and len(model.sessions._current.shapes) <= 3
 
 
 def test_huge_epochs_start_at_once_and_stop_on_interrupt(sigint_raises):

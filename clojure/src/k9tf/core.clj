@@ -39,13 +39,38 @@
   * `:batch-size` - samples per update: 1 is k9's online training (default),
     `:full` (or nil) the article's full batch, any other int mini-batches
   * `:shuffle` - reorder samples each epoch (default false)
-  * `:seed` - seed of the shuffle order (default nil: random)
-  * `:validation` - held-out samples scored at each report (default nil)
+  * `:seed` - seed of the shuffle order and of the validation split
+    (default nil: random)
+  * `:validation` - held-out samples, scored at each report and each epoch
+    (default nil)
   * `:report-every` - steps between history records, logged in the article's
     words by the Python core (default nil; `train` uses 200)
   * `:loop` - `:xla` (one compiled TensorFlow loop, default) or `:session`
-    (the article's one `Session.run` a step)"
-  {:batch-size 1 :shuffle false :seed nil :validation nil :report-every nil :loop :xla})
+    (the article's one `Session.run` a step; plain gradient descent only)
+  * `:optimizer` - `:sgd` (gradient descent, default) or `:adam`
+  * `:momentum` - `:sgd`'s momentum, in [0, 1) (default 0.0: plain descent)
+  * `:nesterov` - `:sgd`'s Nesterov momentum (default false)
+  * `:beta-1`, `:beta-2`, `:epsilon` - `:adam`'s decay rates of its moment
+    estimates and its denominator's term (defaults 0.9, 0.999, 1e-8)
+  * `:alpha` - L2 penalty on the weights, scikit-learn's (default 0.0)
+  * `:schedule` - the learning rate per epoch: `:constant` (default),
+    `:invscaling` (lrate / (1 + samples seen) ^ `:power-t`) or `:step`
+    (times `:decay-rate` every `:decay-epochs` epochs)
+  * `:power-t`, `:decay-rate`, `:decay-epochs` - the schedules' numbers
+    (defaults 0.5, 0.5, 10)
+  * `:early-stopping` - stop once the validation loss has not improved by
+    more than `:tol` for more than `:patience` epochs in a row (default false)
+  * `:validation-fraction` - the share of samples held out for early stopping
+    when `:validation` is nil, drawn with `:seed` (default 0.1)
+  * `:patience`, `:tol` - early stopping's epochs and least improvement
+    (defaults 10, 1e-4)
+  * `:restore-best` - return the weights of the best validation epoch when
+    early stopping (default true)
+  See: `k9tf.train` in Python, which takes the same options in snake_case."
+  {:batch-size 1 :shuffle false :seed nil :validation nil :report-every nil :loop :xla
+   :optimizer :sgd :momentum 0.0 :nesterov false :beta-1 0.9 :beta-2 0.999 :epsilon 1e-8
+   :alpha 0.0 :schedule :constant :power-t 0.5 :decay-rate 0.5 :decay-epochs 10
+   :early-stopping false :validation-fraction 0.1 :patience 10 :tol 1e-4 :restore-best true})
 
 (defn limits
   "Returns the sizes beyond which arguments are refused before anything is
@@ -232,9 +257,11 @@
 (defn train
   "Trains like `train-epochs` and returns `{:network trained :history h}`,
   where h has vectors `:step`, `:cost`, `:train-accuracy`,
-  `:validation-accuracy` and `:seconds`, one entry per report. Options are
-  those of `train-data` plus `:epochs` (default 1); `:report-every` defaults
-  to 200."
+  `:validation-accuracy` and `:seconds`, one entry per report, and Keras'
+  per-epoch vectors `:epoch`, `:loss`, `:accuracy`, `:val-loss` and
+  `:val-accuracy` (nil entries without validation); early stopping adds
+  `:stopped-epoch` and `:best-epoch`. Options are those of `train-data` plus
+  `:epochs` (default 1); `:report-every` defaults to 200."
   [network data lrate & options]
   (let [opts (call-options "train" (assoc default-train-options :epochs 1 :report-every 200)
                            options)]

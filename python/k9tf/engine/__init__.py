@@ -4,16 +4,17 @@ Importing this package does not import TensorFlow; the first ``ff`` or
 training call does (3-9 s), or :func:`load` ahead of time.
 """
 
+from ._arguments import LOOPS
 from ._ff import ff, forward
-from ._train import LOOPS, train, train_data, train_epochs
+from ._train import train, train_data, train_epochs
 
-RUNTIME = "k9tf.engine._graph"
+RUNTIME = "k9tf.engine._models"
 """The module whose import loads TensorFlow and the graph builders, once per process."""
 
 
 def load():
     """Import TensorFlow and the graph builders now, so that later calls start at once."""
-    from . import _graph  # noqa: F401, PLC0415
+    from . import _models  # noqa: F401, PLC0415
 
 
 def tensorflow():
@@ -29,7 +30,7 @@ def serving_outputs(params, x, activation, output):
     For exports tracing a serving function: the layers without the training
     graph's gradient override.
     """
-    from ._graph import outputs_of  # noqa: PLC0415
+    from ._layers import outputs_of  # noqa: PLC0415
 
     return outputs_of(params, x, activation, output)
 

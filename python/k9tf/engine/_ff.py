@@ -84,7 +84,7 @@ def forward(input, network):
     """
     spec, _, packed = checked_network(network)
     matrix, single = check_inputs(input, spec["sizes"][0], spec["dtype"], units=sum(spec["sizes"]))
-    from ._graph import model_for  # noqa: PLC0415 - TensorFlow loads once the input is checked
+    from ._models import model_for  # noqa: PLC0415 - TensorFlow loads once the input is checked
 
     with model_for(spec) as (model, session):
         outputs = model.forward(session, packed, matrix)

@@ -4,177 +4,21 @@ Every public function here takes a network dict and returns a new one; the
 weights go into TensorFlow as feeds and come back out as plain lists.
 """
 
-import logging
-import math
-import time
-
-import numpy as np
-
-from ..model import (
-    check_batch_size,
-    check_choice,
-    check_epochs,
-    check_int,
-    check_learning_rate,
-    check_samples,
-    check_seed,
-    checked_network,
-    make_network,
-    pack,
-    unpack,
-)
-
-logger = logging.getLogger("k9tf")
-
-LOOPS = ("xla", "session")
-_CHUNK_SECONDS = 0.25  # the XLA loop returns to Python this often (Ctrl-C, progress)
-_GUESS_SECONDS = (1e-6, 1e-8)  # a first chunk's cost per step, and per row x parameter
-
-
-def _log_record(record):
-    logger.info("Cost function value as of step %d: %f", record["step"], record["cost"])
-    logger.info("Accuracy for training dataset: %.3f", record["train_accuracy"])
-    if record["validation_accuracy"] is not None:
-        logger.info("Validation accuracy estimate: %.3f", record["validation_accuracy"])
-
-
-def _bucket(rows):
-    """Return the padded row count for ``rows``: a power of two, at least 64."""
-    return 1 << max(6, (rows - 1).bit_length())
-
-
-class _Run:
-    """One training call: validated data, padded batches and the history so far."""
-
-    def __init__(self, network, samples, learning_rate, epochs, batch_size, shuffle, seed,
-                 validation, report_every, loop, callback):
-        self.spec, _, self.packed = checked_network(network)
-        self.seed = network["seed"]
-        sizes, dtype = self.spec["sizes"], self.spec["dtype"]
-        self.x, self.y = check_samples(samples, sizes[0], sizes[-1], dtype, units=sum(sizes))
-        self.validation = None if validation is None else check_samples(
-            validation, sizes[0], sizes[-1], dtype, name="validation", units=sum(sizes))
-        self.learning_rate = check_learning_rate(learning_rate)
-        self.epochs = check_epochs(epochs)
-        batch_size = check_batch_size(batch_size)
-        if not isinstance(shuffle, bool):
-            raise TypeError(f"shuffle must be True or False, got {shuffle!r}.")
-        self.shuffle = shuffle
-        seed = check_seed(seed)
-        self.report_every = None if report_every is None else check_int(
-            report_every, "report_every", minimum=1)
-        self.loop = check_choice(loop, "loop", LOOPS)
-        if callback is not None and not callable(callback):
-            raise TypeError(f"callback must be callable, got {callback!r}.")
-        if self.loop == "session" and shuffle:
-            raise ValueError("shuffle=True needs loop='xla'; the session loop keeps the "
-                             "article's fixed order.")
-        self.callback = callback
-        n = len(self.x)
-        self.batch_size = None if batch_size is None or batch_size >= n else batch_size
-        self.size = n if self.batch_size is None else self.batch_size
-        self.batches = math.ceil(n / self.size)
-        self.total = self.epochs * self.batches
-        if seed is None:
-            seed = int(np.random.SeedSequence().entropy % 2**63)
-        self.seed_pair = np.array([seed, 0], np.int64)
-        self.history = {"step": [], "cost": [], "train_accuracy": [], "validation_accuracy": [],
-                        "seconds": []}
-        self._padding = None
-        self.started = time.perf_counter()
-
-    def report(self, step):
-        """Evaluate the current weights, record, log and call back."""
-        cost, acc = self.model.evaluate(self.session, self.packed, self.x, self.y)
-        val = None
-        if self.validation is not None:
-            val = self.model.evaluate(self.session, self.packed, *self.validation)[1]
-        record = {"step": step, "cost": cost, "train_accuracy": acc,
-                  "validation_accuracy": val, "seconds": time.perf_counter() - self.started}
-        for key, value in record.items():
-            self.history[key].append(value)
-        _log_record(record)
-        if self.callback is not None:
-            self.callback(dict(record))
-
-    def check_finite(self, step):
-        """Raise if the weights left the finite numbers (the learning rate is too high)."""
-        if not np.isfinite(self.packed).all():
-            raise ValueError(f"training diverged: weights became NaN or Inf by step {step}; "
-                             f"use a smaller learning_rate than {self.learning_rate!r}.")
-
-    def next_mark(self, step):
-        """Return the step after ``step`` at which to report (and so stop the loop)."""
-        if self.report_every is None:
-            return self.total
-        return min(self.total, (step // self.report_every + 1) * self.report_every)
-
-    def run(self):
-        """Train, reporting every ``report_every`` steps and at the end; return the params."""
-        from ._graph import model_for  # noqa: PLC0415 - TensorFlow loads on first use
-
-        with model_for(self.spec) as (self.model, self.session):
-            step = 0
-            if self.report_every is not None:
-                self.report(step)
-            while step < self.total:
-                step = self._advance(step, self.next_mark(step))
-                if self.report_every is not None:
-                    self.report(step)
-        return self.packed
-
-    def _advance(self, step, mark):
-        if self.loop == "session":
-            return self._advance_session(step, mark)
-        inputs, targets, mask = self._padded()
-        loop = self.model.loop(self.batch_size, self.shuffle)
-        key = loop.key + (len(inputs),)
-        rate = self.model.rates.get(key)
-        if rate is None:
-            rows = len(self.x) if self.batch_size is None else self.batch_size
-            rate = _GUESS_SECONDS[0] + _GUESS_SECONDS[1] * rows * len(self.packed)
-        while step < mark:
-            n = min(mark - step, max(1, int(_CHUNK_SECONDS / rate)))
-            began = time.perf_counter()
-            self.packed = loop.run(self.session, self.packed, inputs, targets, mask,
-                                   self.learning_rate, step, n, self.seed_pair, self.batches)
-            step += n
-            self.check_finite(step)
-            rate = (time.perf_counter() - began) / n
-        self.model.rates[key] = rate
-        return step
-
-    def _padded(self):
-        """Return inputs, targets and mask, padded to a row bucket except for full batch."""
-        if self._padding is None:
-            n = len(self.x)
-            rows = n if self.batch_size is None else _bucket(self.batches * self.size)
-            mask = np.zeros(rows, self.x.dtype)
-            mask[:n] = 1
-            pad = [(0, rows - n), (0, 0)]
-            self._padding = (np.pad(self.x, pad), np.pad(self.y, pad), mask)
-        return self._padding
-
-    def _advance_session(self, step, mark):
-        stepper = self.model.stepper()
-        with stepper.lock:
-            stepper.load(self.session, unpack(self.packed, self.spec["sizes"]))
-            for i in range(step, mark):
-                j = (i % self.batches) * self.size
-                stepper.step(self.session, self.x[j:j + self.size], self.y[j:j + self.size],
-                             self.learning_rate)
-            self.packed = pack(stepper.read(self.session))
-        self.check_finite(mark)
-        return mark
-
-    def network(self):
-        """Return the trained network as plain data."""
-        return make_network(self.spec, unpack(self.packed, self.spec["sizes"]), self.seed)
+from ..model import make_network, unpack
+from ._arguments import check_arguments
+from ._run import Run
 
 
 def train(network, samples, learning_rate, *, epochs=1, batch_size=1, shuffle=False, seed=None,
-          validation=None, report_every=200, loop="xla", callback=None):
-    """Train a copy of ``network`` by gradient descent and return it with its history.
+          validation=None, report_every=200, loop="xla", callback=None, optimizer="sgd",
+          momentum=0.0, nesterov=False, beta_1=0.9, beta_2=0.999, epsilon=1e-8, alpha=0.0,
+          schedule="constant", power_t=0.5, decay_rate=0.5, decay_epochs=10,
+          early_stopping=False, validation_fraction=0.1, patience=10, tol=1e-4,
+          restore_best=True):
+    """Train a copy of ``network`` and return it with its history.
+
+    The defaults are plain gradient descent at a constant rate (k9's and the
+    article's); the optimizer's formulas are scikit-learn's (and Keras').
 
     Parameters
     ----------
@@ -195,18 +39,62 @@ def train(network, samples, learning_rate, *, epochs=1, batch_size=1, shuffle=Fa
     shuffle : bool, default=False
         Reorder the samples at the start of each epoch (``loop="xla"`` only).
     seed : int, optional
-        Seed of the shuffle order; None draws one at random.
+        Seed of the shuffle order and of the ``validation_fraction`` split;
+        None draws one at random.
     validation : list, tuple or dict, optional
-        Held-out samples, in any sample form, scored at each report.
+        Held-out samples, in any sample form, scored at each report and after
+        each epoch.
     report_every : int or None, default=200
         Steps (updates) between history records, which are also logged at
         INFO level to the ``"k9tf"`` logger in the article's words. A record is
         always taken after the last step too. None records nothing.
     loop : {"xla", "session"}, default="xla"
         ``"xla"`` runs the steps inside one XLA-compiled TensorFlow loop;
-        ``"session"`` is the article's reference: one ``Session.run`` a step.
+        ``"session"`` is the article's reference: one ``Session.run`` a step,
+        plain gradient descent only.
     callback : callable, optional
         Called with each history record (a dict) as it is taken.
+    optimizer : {"sgd", "adam"}, default="sgd"
+        ``"sgd"``: ``v = momentum * v - rate * grad``, ``w += v`` (with
+        Nesterov ``w += momentum * v - rate * grad``); ``"adam"``: Adam with
+        bias-corrected moments.
+    momentum : float, default=0.0
+        ``"sgd"``'s momentum, in [0, 1); 0 is plain gradient descent.
+    nesterov : bool, default=False
+        Use Nesterov's momentum (``"sgd"``).
+    beta_1, beta_2 : float, default=0.9, 0.999
+        Adam's decay rates of its first and second moment estimates, in [0, 1).
+    epsilon : float, default=1e-8
+        Adam's term added to the denominator, > 0.
+    alpha : float, default=0.0
+        L2 penalty, scikit-learn's: each batch's loss gains
+        ``alpha / 2 * ||W||^2 / rows`` over the weights (not the biases).
+    schedule : {"constant", "invscaling", "step"}, default="constant"
+        The learning rate of epoch ``e = 0, 1, ...``: ``learning_rate``;
+        ``learning_rate / (1 + e * n_samples) ** power_t`` (scikit-learn's,
+        which counts the samples seen); ``learning_rate * decay_rate ** (e //
+        decay_epochs)``. With Adam it scales Adam's step size.
+    power_t : float, default=0.5
+        ``"invscaling"``'s exponent, >= 0.
+    decay_rate : float, default=0.5
+        ``"step"``'s factor, in (0, 1].
+    decay_epochs : int, default=10
+        ``"step"``'s epochs between decays, >= 1.
+    early_stopping : bool, default=False
+        Stop once the validation loss has not improved by more than ``tol``
+        for more than ``patience`` epochs in a row (scikit-learn's rule).
+    validation_fraction : float, default=0.1
+        With ``early_stopping`` and no ``validation``: the share of
+        ``samples`` held out as validation (``ceil(fraction * n)`` rows,
+        drawn with ``seed``; the rest keep their order), in (0, 1).
+    patience : int, default=10
+        Epochs without improvement tolerated (scikit-learn's
+        ``n_iter_no_change``), >= 0.
+    tol : float, default=1e-4
+        Least decrease of the validation loss that counts as an improvement, >= 0.
+    restore_best : bool, default=True
+        With ``early_stopping``, return the weights of the epoch with the
+        lowest validation loss rather than the last ones.
 
     Returns
     -------
@@ -215,7 +103,12 @@ def train(network, samples, learning_rate, *, epochs=1, batch_size=1, shuffle=Fa
     history : dict
         Lists ``step``, ``cost`` (mean loss over ``samples``), ``train_accuracy``,
         ``validation_accuracy`` (None entries without ``validation``) and
-        ``seconds`` since the call began, one entry per record.
+        ``seconds`` since the call began, one entry per record; and Keras'
+        per-epoch lists ``epoch`` (0, 1, ...), ``loss`` and ``accuracy`` (the
+        means over the epoch's batches, taken as it trains, the penalty
+        included), ``val_loss`` and ``val_accuracy`` (after the epoch; None
+        without validation). With ``early_stopping`` also ``stopped_epoch``
+        (None if it ran all ``epochs``) and ``best_epoch``.
 
     Raises
     ------
@@ -230,10 +123,17 @@ def train(network, samples, learning_rate, *, epochs=1, batch_size=1, shuffle=Fa
     >>> history["step"], history["train_accuracy"][-1]
     ([0, 100, 200, 300, 400], 1.0)
     """
-    run = _Run(network, samples, learning_rate, epochs, batch_size, shuffle, seed, validation,
-               report_every, loop, callback)
-    run.run()
-    return run.network(), run.history
+    args = check_arguments(
+        network, samples, learning_rate, epochs, batch_size, shuffle, seed, validation,
+        report_every, loop, callback, optimizer,
+        {"momentum": momentum, "nesterov": nesterov, "beta_1": beta_1, "beta_2": beta_2,
+         "epsilon": epsilon, "alpha": alpha, "schedule": schedule, "power_t": power_t,
+         "decay_rate": decay_rate, "decay_epochs": decay_epochs},
+        {"early_stopping": early_stopping, "validation_fraction": validation_fraction,
+         "patience": patience, "tol": tol, "restore_best": restore_best})
+    run = Run(args)
+    params = unpack(run.run(), args.spec["sizes"])
+    return make_network(args.spec, params, args.network_seed), run.history
 
 
 def train_data(network, samples, learning_rate, *, batch_size=1, shuffle=False, seed=None,
@@ -263,7 +163,11 @@ def train_data(network, samples, learning_rate, *, batch_size=1, shuffle=False, 
 
 
 def train_epochs(n, network, samples, learning_rate, *, batch_size=1, shuffle=False, seed=None,
-                 validation=None, report_every=None, loop="xla", callback=None):
+                 validation=None, report_every=None, loop="xla", callback=None,
+                 optimizer="sgd", momentum=0.0, nesterov=False, beta_1=0.9, beta_2=0.999,
+                 epsilon=1e-8, alpha=0.0, schedule="constant", power_t=0.5, decay_rate=0.5,
+                 decay_epochs=10, early_stopping=False, validation_fraction=0.1, patience=10,
+                 tol=1e-4, restore_best=True):
     """Train a copy of ``network`` for ``n`` passes over ``samples`` (k9's ``train-epochs``).
 
     Parameters
@@ -275,6 +179,12 @@ def train_epochs(n, network, samples, learning_rate, *, batch_size=1, shuffle=Fa
     batch_size, shuffle, seed, validation, report_every, loop, callback
         As for :func:`train`, but nothing is reported unless ``report_every``
         is given.
+    optimizer, momentum, nesterov, beta_1, beta_2, epsilon, alpha, schedule, power_t
+        As for :func:`train`.
+    decay_rate, decay_epochs, early_stopping, validation_fraction, patience, tol
+        As for :func:`train`.
+    restore_best
+        As for :func:`train`.
 
     Returns
     -------
@@ -290,4 +200,9 @@ def train_epochs(n, network, samples, learning_rate, *, batch_size=1, shuffle=Fa
     """
     return train(network, samples, learning_rate, epochs=n, batch_size=batch_size,
                  shuffle=shuffle, seed=seed, validation=validation, report_every=report_every,
-                 loop=loop, callback=callback)[0]
+                 loop=loop, callback=callback, optimizer=optimizer, momentum=momentum,
+                 nesterov=nesterov, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, alpha=alpha,
+                 schedule=schedule, power_t=power_t, decay_rate=decay_rate,
+                 decay_epochs=decay_epochs, early_stopping=early_stopping,
+                 validation_fraction=validation_fraction, patience=patience, tol=tol,
+                 restore_best=restore_best)[0]

@@ -25,6 +25,15 @@ from ._presets import (
     OUTPUTS,
     PRESETS,
 )
+from ._training import (
+    OPTIMIZERS,
+    PLAIN,
+    SCHEDULES,
+    STOPPING,
+    check_early_stopping,
+    check_optimizer,
+    is_plain,
+)
 from ._validation import (
     DATA_KEYS,
     NETWORK_KEYS,
@@ -48,10 +57,12 @@ from ._validation import (
 __all__ = [
     "ACTIVATIONS", "DATA_FORMAT_VERSION", "DATA_KEYS", "DTYPES", "FORMAT_VERSION", "INITS",
     "LOSSES", "MAX_EPOCHS", "MAX_FILE_BYTES", "MAX_LAYERS", "MAX_PARAMETERS", "MAX_SAMPLES",
-    "MAX_TABLE_BYTES", "MAX_UNITS", "MAX_VALUES", "NETWORK_KEYS", "OPTION_VALUES", "OUTPUTS",
-    "PRESETS", "brief", "check_batch_size", "check_choice", "check_data",
+    "MAX_TABLE_BYTES", "MAX_UNITS", "MAX_VALUES", "NETWORK_KEYS", "OPTIMIZERS", "OPTION_VALUES",
+    "OUTPUTS", "PLAIN", "PRESETS", "SCHEDULES", "STOPPING", "brief", "check_batch_size",
+    "check_choice", "check_data", "check_early_stopping",
     "check_epochs", "check_inputs", "check_int", "check_learning_rate", "check_matrix",
-    "check_network", "check_options", "check_samples", "check_seed", "check_sizes",
-    "checked_network", "construct_network", "count", "from_k9", "layer_pairs", "make_network",
-    "pack", "plural", "shapes_of", "slices_of", "to_layers", "unpack",
+    "check_network", "check_optimizer", "check_options", "check_samples", "check_seed",
+    "check_sizes", "checked_network", "construct_network", "count", "from_k9", "is_plain",
+    "layer_pairs", "make_network", "pack", "plural", "shapes_of", "slices_of", "to_layers",
+    "unpack",
 ]

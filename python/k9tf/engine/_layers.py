@@ -1,0 +1,107 @@
+"""The network's math as TensorFlow ops: dense layers, activations, losses, the packed vector.
+
+Every XLA function computes a dense layer the same way, as a chain of one
+multiply-add per input: ``z = b + h[:, 0] w[0] + h[:, 1] w[1] + ...`` (see
+:func:`chain`). Each output is then a fixed sequence of single roundings that
+reads only its own row, so a row's result does not depend on the rows around
+it: :func:`k9tf.ff` of one input equals the same row of any batch, bit for
+bit, and equals the forward pass of the training step. A matrix product does
+not give that: XLA and Eigen pick other kernels (and summation orders) for one
+row than for many.
+"""
+
+from ..model import slices_of
+from ._tf import tf, tf1
+
+CHAIN_INPUTS = 32
+"""Widest layer input written out as a chain of ops; wider ones loop over their inputs."""
+
+ACTIVATIONS = {"tanh": tf.tanh, "relu": tf.nn.relu, "sigmoid": tf.sigmoid,
+               "softmax": tf.nn.softmax, "linear": tf.identity}
+
+
+def chain(h, w, b):
+    """Return ``h @ w + b`` as ``b + h[:, 0] w[0] + h[:, 1] w[1] + ...``, in that order.
+
+    Every term is added to a running sum that already holds the bias, so each
+    addition has one product operand and XLA fuses it into one multiply-add
+    the same way wherever the row is. Wide inputs loop instead of unrolling (a
+    long chain compiles slowly); the loop pads the output width to a multiple
+    of 16 so that every element goes through the same vectorised code.
+    """
+    n_in, n_out = w.shape
+    if n_in <= CHAIN_INPUTS:
+        z = b
+        for k in range(n_in):
+            z = z + h[:, k:k + 1] * w[k]
+        return z
+    pad = -n_out % 16
+    w, b = tf.pad(w, [[0, 0], [0, pad]]), tf.pad(b, [[0, pad]])
+
+    def body(k, z):
+        return k + 1, z + tf.gather(h, k, axis=1)[:, None] * tf.gather(w, k)[None]
+
+    start = tf.broadcast_to(b, tf.stack([tf.shape(h)[0], n_out + pad]))
+    _, z = tf.while_loop(lambda k, _: k < n_in, body, (tf.constant(0), start))
+    return z[:, :n_out]
+
+
+@tf.RegisterGradient("K9tfDense")
+def _dense_gradient(op, dz, *_):
+    h, w = op.inputs[1], op.inputs[2]
+    return [None, tf.matmul(dz, w, transpose_b=True), tf.matmul(h, dz, transpose_a=True),
+            tf.reduce_sum(dz, 0)]
+
+
+def dense(h, w, b):
+    """Return :func:`chain`'s ``h @ w + b``, differentiated with matrix products.
+
+    The gradient is registered once for the module (``tf.custom_gradient``
+    would register a new one, holding the graph, for every layer built).
+    """
+    with tf1.get_default_graph().gradient_override_map({"IdentityN": "K9tfDense"}):
+        return tf.identity_n([chain(h, w, b), h, w, b])[0]
+
+
+def matmul(h, w, b):
+    """Return ``h @ w + b`` with TensorFlow's own kernels (the article's layer)."""
+    return tf.matmul(h, w) + b
+
+
+def forward(params, x, activation, output, layer=dense):
+    """Return ``(z, y)``: the last layer's pre-activation and the network output."""
+    h = x
+    for w, b in zip(params[:-2:2], params[1:-2:2]):
+        h = ACTIVATIONS[activation](layer(h, w, b))
+    z = layer(h, params[-2], params[-1])
+    return z, ACTIVATIONS[output](z)
+
+
+def outputs_of(params, x, activation, output):
+    """Return the network output for tensors ``params`` and ``x`` with :func:`ff`'s own layers.
+
+    No gradient is registered: for graphs that serve, not train (exports).
+    """
+    return forward(params, x, activation, output, chain)[1]
+
+
+def sample_losses(z, y, targets, loss):
+    """Return the loss of each sample (row)."""
+    if loss == "softmax-cross-entropy":
+        return tf.nn.softmax_cross_entropy_with_logits(labels=targets, logits=z)
+    return 0.5 * tf.reduce_sum(tf.square(targets - y), axis=1)
+
+
+def correct(y, targets):
+    """Return 1.0 where the output's argmax matches the target's, else 0.0."""
+    return tf.cast(tf.equal(tf.argmax(y, 1), tf.argmax(targets, 1)), y.dtype)
+
+
+def unpack(flat, sizes):
+    """Return the packed vector ``flat`` as ``[w0, b0, ...]`` tensors (see :mod:`k9tf.model`)."""
+    return [tf.reshape(flat[start:stop], shape) for start, stop, shape in slices_of(sizes)]
+
+
+def pack(params):
+    """Return ``[w0, b0, ...]`` tensors as one packed vector."""
+    return tf.concat([tf.reshape(p, [-1]) for p in params], 0)

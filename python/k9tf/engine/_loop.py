@@ -1,0 +1,251 @@
+"""Whole-run gradient descent as one XLA-compiled ``tf.while_loop``.
+
+The loop counts global steps ``s = 0, 1, ...`` over the whole call: step
+``s`` is batch ``j = s % batches`` of epoch ``e = s // batches`` (``batches``
+per epoch). One run of the compiled loop takes the steps ``start`` to
+``start + steps - 1``, so a call can stop every fraction of a second (Ctrl-C,
+reports) and resume where it left off with the same results: everything a
+step depends on besides the params -- the optimizer's slots (see
+:mod:`._optimizers`) and the running sums of the epoch in progress -- is fed
+in and handed back out too.
+
+Each completed epoch writes one row of :data:`EPOCH_ROWS` into the run's
+epoch table: the sums over its batches of the batch losses (with the L2
+penalty) and right answers, taken with the params before each update (Keras'
+and scikit-learn's training loss), and the validation set's loss and right
+answers with the params after the epoch's last update.
+"""
+
+from typing import NamedTuple
+
+import numpy as np
+
+from . import _optimizers as rules
+from ._layers import correct, forward, pack, sample_losses, unpack
+from ._tf import tf, tf1
+
+EPOCH_ROWS = 256
+"""Epochs one run of the loop reports on (its epoch table's length): a run spans at most these."""
+
+SUMS = 4
+"""Columns of the epoch table: loss sum, right answers, validation loss sum and right answers."""
+
+
+class StepSettings(NamedTuple):
+    """What a training step needs besides the params and the batch."""
+
+    activation: str
+    output: str
+    loss: str
+    trainable: tuple  # one bool per params tensor: False for biases of a bias-free network
+    rule: tuple  # the optimizer's structure (see _optimizers.structure)
+    hyper: dict  # the optimizer's fed numbers, as scalar tensors
+
+
+def train_step(params, slots, batch, rate, step, settings):
+    """Return ``(params, slots, (loss sum, correct count))`` after one update on ``batch``.
+
+    ``batch`` is ``(x, t, m)``: inputs, targets and a mask (1 for real rows,
+    0 for padding). The cost is the mean loss over the real rows (plus the L2
+    penalty); the sums are over the real rows too, in float64, computed with
+    the params before the update. ``rate`` is the epoch's learning rate,
+    ``step`` the global step.
+    """
+    x, t, m = batch
+    z, y = forward(params, x, settings.activation, settings.output)
+    losses = sample_losses(z, y, t, settings.loss)
+    rows = tf.reduce_sum(m)
+    cost = tf.reduce_sum(losses * m) / rows
+    trained = [p for p, on in zip(params, settings.trainable) if on]
+    grads = iter(tf.gradients(cost, trained))
+    grads = [next(grads) if on else None for on in settings.trainable]
+    grads = rules.penalized(settings.rule, settings.hyper, params, grads, rows)
+    new, slots = rules.update(settings.rule, settings.hyper, params, grads, slots, rate, step)
+    penalty = rules.penalty(settings.rule, settings.hyper, params, rows) * rows
+    f64 = tf.float64
+    return new, slots, (tf.reduce_sum(tf.cast(losses * m, f64)) + tf.cast(penalty, f64),
+                        tf.reduce_sum(tf.cast(correct(y, t) * m, f64)))
+
+
+def validation_sums(params, validation, settings):
+    """Return the float64 ``[loss sum, right answers]`` of ``params`` on ``validation``."""
+    x, t = validation
+    z, y = forward(params, x, settings.activation, settings.output)
+    f64 = tf.float64
+    return tf.stack([tf.reduce_sum(tf.cast(sample_losses(z, y, t, settings.loss), f64)),
+                     tf.reduce_sum(tf.cast(correct(y, t), f64))])
+
+
+def epoch_order(data, seed, epoch, shuffle):
+    """Return ``data`` (inputs, targets, mask) in epoch ``epoch``'s order.
+
+    Shuffling sorts the rows by random keys drawn from ``(seed[0], seed[1] +
+    epoch)``; padding rows (mask 0) get keys above 1 and so sort last, and the
+    keys of the real rows do not depend on how many padding rows follow.
+    """
+    inputs, targets, mask = data
+    if not shuffle:
+        return data
+    rows = tf.shape(inputs, out_type=tf.int64)[0]
+    keys = tf.random.stateless_uniform([rows], tf.stack([seed[0], seed[1] + epoch]),
+                                       dtype=mask.dtype)
+    order = tf.argsort(keys + 2 * (1 - mask))
+    return tf.gather(inputs, order), tf.gather(targets, order), tf.gather(mask, order)
+
+
+def batch_at(data, j, batch_size):
+    """Return batch ``j``: rows ``j * batch_size`` on of ``data``, or all rows (None)."""
+    if batch_size is None:
+        return data
+    inputs, targets, mask = data
+    offset = j * batch_size
+    return (tf.slice(inputs, [offset, 0], [batch_size, inputs.shape[1]]),
+            tf.slice(targets, [offset, 0], [batch_size, targets.shape[1]]),
+            tf.slice(mask, [offset], [batch_size]))
+
+
+def steps_in_epoch(epoch, start, end, batches):
+    """Return ``(first, last)``: the batches of ``epoch`` among global steps [start, end).
+
+    Epoch ``e`` holds the global steps ``e * batches`` to ``(e + 1) * batches
+    - 1``; clipping that range to [start, end) and subtracting ``e *
+    batches`` gives the batch indices ``first <= j < last`` to run.
+    """
+    base = epoch * batches
+    return tf.maximum(start, base) - base, tf.minimum(end, base + batches) - base
+
+
+def run_steps(state, data, seed, start, steps, batches, batch_size, shuffle, settings, schedule,
+              validation):
+    """Return the loop state after the global steps ``start`` to ``start + steps - 1``.
+
+    ``state`` is ``(params, slots, sums)``: ``sums`` are the float64 loss and
+    right-answer sums of the epoch in progress. The result adds the epoch
+    table (see the module docstring): row ``k`` is the ``k``-th epoch that
+    ends in this run. ``schedule(epoch)`` gives an epoch's learning rate;
+    ``validation`` is ``(inputs, targets)`` or None.
+    """
+    end = start + steps
+    first_epoch, end_epoch = start // batches, (end + batches - 1) // batches
+    table = tf.zeros([EPOCH_ROWS, SUMS], tf.float64)
+
+    def epoch_body(epoch, params, slots, sums, table):
+        ordered = epoch_order(data, seed, epoch, shuffle)
+        first, last = steps_in_epoch(epoch, start, end, batches)
+        rate = schedule(epoch)
+
+        def batch_body(j, params, slots, sums):
+            params, slots, (loss, right) = train_step(
+                params, slots, batch_at(ordered, j, batch_size), rate, epoch * batches + j,
+                settings)
+            return j + 1, params, slots, sums + tf.stack([loss, right])
+
+        _, params, slots, sums = tf.while_loop(lambda j, *_: j < last, batch_body,
+                                               (first, params, slots, sums))
+
+        def close():  # the epoch ended in this run: write its row, start the next one's sums
+            scores = (tf.zeros([2], tf.float64) if validation is None
+                      else validation_sums(params, validation, settings))
+            row = tf.concat([sums, scores], 0)[None]
+            return (tf.tensor_scatter_nd_update(table, [[epoch - first_epoch]], row),
+                    tf.zeros_like(sums))
+
+        table, sums = tf.cond(tf.equal(last, batches), close, lambda: (table, sums))
+        return epoch + 1, params, slots, sums, table
+
+    # The epochs touched: from the one holding step `start` to the one holding step `end - 1`.
+    _, params, slots, sums, table = tf.while_loop(
+        lambda e, *_: e < end_epoch, epoch_body, (first_epoch, *state, table))
+    return params, slots, sums, table
+
+
+class TrainLoop:
+    """The compiled loop for one batch size, shuffle choice, optimizer and validation, fed per run.
+
+    Feeds: the packed params, ``inputs``/``targets`` padded to any number of
+    rows, a ``mask`` (1 for real rows), the learning rate, the first global
+    step, the number of steps, a shuffle seed, the number of batches per
+    epoch, the optimizer's slots (one packed vector per slot) and fed numbers,
+    the epoch in progress' sums, and the validation set when there is one.
+    Each step updates on ``batch_size`` consecutive rows (all rows for full
+    batch), averaging the loss over the real ones. Padding beyond the last
+    batch changes nothing: no step reads it (see :func:`epoch_order`).
+    """
+
+    def __init__(self, model, batch_size, shuffle, rule, validate):
+        dtype, sizes = model.dtype, model.sizes
+        self.model, self.key = model, (("loop", batch_size, shuffle, rule, validate),)
+        self.slots = rules.slot_count(rule)
+        self.mask = tf1.placeholder(dtype, [None], name="mask")
+        self.learning_rate = tf1.placeholder(dtype, [], name="learning_rate")
+        self.start = tf1.placeholder(tf.int64, [], name="start")
+        self.steps = tf1.placeholder(tf.int64, [], name="steps")
+        self.seed = tf1.placeholder(tf.int64, [2], name="seed")
+        self.batches = tf1.placeholder(tf.int64, [], name="batches")
+        self.state = tf1.placeholder(dtype, [self.slots, model.packed.shape[0]], name="slots")
+        self.hyper = tf1.placeholder(dtype, [len(rules.HYPER)], name="hyper")
+        self.decay_epochs = tf1.placeholder(tf.int64, [], name="decay_epochs")
+        self.sums = tf1.placeholder(tf.float64, [2], name="sums")
+        self.validation = [tf1.placeholder(dtype, [None, sizes[0]], name="val_inputs"),
+                           tf1.placeholder(dtype, [None, sizes[-1]], name="val_targets")
+                           ] if validate else []
+        trainable = tuple(model.bias or i % 2 == 0 for i in range(2 * (len(sizes) - 1)))
+
+        @tf.function(jit_compile=True, autograph=False)
+        def run(packed, inputs, targets, mask, learning_rate, start, steps, seed, batches,
+                state, hyper, decay_epochs, sums, *validation):
+            hyper = rules.hyper_tensors(hyper)
+            settings = StepSettings(model.activation, model.output, model.loss, trainable,
+                                    rule, hyper)
+            n_samples = tf.reduce_sum(mask)
+
+            def schedule(epoch):
+                return rules.epoch_rate(rule, learning_rate, hyper, epoch, n_samples,
+                                        decay_epochs)
+
+            slots = [unpack(state[i], sizes) for i in range(self.slots)]
+            params, slots, sums, table = run_steps(
+                (unpack(packed, sizes), slots, sums), (inputs, targets, mask), seed, start,
+                steps, batches, batch_size, shuffle, settings, schedule,
+                tuple(validation) if validation else None)
+            packed_slots = (tf.stack([pack(s) for s in slots]) if slots
+                            else tf.zeros([0, packed.shape[0]], packed.dtype))
+            return pack(params), packed_slots, sums, table
+
+        self.feeds = [model.packed, model.inputs, model.targets, self.mask, self.learning_rate,
+                      self.start, self.steps, self.seed, self.batches, self.state, self.hyper,
+                      self.decay_epochs, self.sums, *self.validation]
+        self.outputs = list(run(*self.feeds))
+
+    def run(self, session, packed, data, learning_rate, start, steps, seed, batches, state):
+        """Return ``(params, state, table)`` after ``steps`` updates from global step ``start``.
+
+        ``data`` is the padded ``(inputs, targets, mask)``; ``state`` is the
+        :class:`LoopState` the previous run handed back (or a fresh one), and
+        the result's state continues it.
+        """
+        inputs = data[0]
+        values = [packed, *data, np.asarray(learning_rate, packed.dtype), np.int64(start),
+                  np.int64(steps), seed, np.int64(batches), state.slots, state.hyper,
+                  np.int64(state.decay_epochs), state.sums, *state.validation]
+        shape = self.key + (len(inputs),) + tuple(len(v) for v in state.validation[:1])
+        params, slots, sums, table = self.model.run(session, self.outputs, self.feeds, values,
+                                                    shape)
+        return params, state._replace(slots=slots, sums=sums), table
+
+
+class LoopState(NamedTuple):
+    """What a run of the loop needs besides the params, handed from one run to the next."""
+
+    slots: np.ndarray  # the optimizer's slots, one packed vector per row
+    sums: np.ndarray  # float64 loss and right-answer sums of the epoch in progress
+    hyper: np.ndarray  # the optimizer's fed numbers (_optimizers.hyper_values)
+    decay_epochs: int
+    validation: tuple  # (inputs, targets) arrays, or () without validation
+
+
+def fresh_state(rule, options, n_params, dtype, validation):
+    """Return the :class:`LoopState` a call starts from: zero slots and sums."""
+    return LoopState(np.zeros((rules.slot_count(rule), n_params), dtype), np.zeros(2),
+                     np.asarray(rules.hyper_values(options), dtype), options["decay_epochs"],
+                     () if validation is None else tuple(validation))
