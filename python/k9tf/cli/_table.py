@@ -82,8 +82,7 @@ def train_table(args, progress):
         network, history = train(network, samples, lr, epochs=epochs, batch_size=batch_size,
                                  seed=args.seed, validation=validation,
                                  report_every=report_every, callback=callback,
-                                 **train_options(optimizer=TABLE_DEFAULTS["optimizer"],
-                                                 shuffle=True))
+                                 optimizer=TABLE_DEFAULTS["optimizer"], shuffle=True)
     print(f"final cost {history['cost'][-1]:.6g}" + (
         "" if args.regression else f", training accuracy {history['train_accuracy'][-1]:.3f}")
         + ("" if validation is None or args.regression else

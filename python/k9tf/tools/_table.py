@@ -7,12 +7,10 @@ keeps that ``data``, so :func:`predict` and :func:`predict_proba` take rows
 in the user's units and give labels back.
 """
 
-import inspect
-
 import numpy as np
 
 from ..data import apply_scaler, encode_labels, fit_scaler
-from ..engine import ff, train
+from ..engine import ff
 from ..model import brief, check_data, check_matrix, checked_network, make_network
 
 TABLE_DEFAULTS = {
@@ -24,12 +22,6 @@ TABLE_DEFAULTS = {
 }
 """Training defaults for tables (the estimators' and ``k9tf train --data``'s), chosen by
 ``benchmarks/datasets.py`` on scikit-learn's bundled data sets."""
-
-
-def train_options(**options):
-    """Return the ``options`` :func:`k9tf.train` takes (until the optimizers land: TEMPORARY)."""
-    accepted = inspect.signature(train).parameters
-    return {k: v for k, v in options.items() if k in accepted}
 
 
 def probabilities(outputs, output):
