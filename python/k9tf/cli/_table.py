@@ -58,8 +58,9 @@ def train_table(args, progress):
             raise ValueError(f"{source}: column {args.target!r} holds a single class in the "
                              "training rows; a classifier needs at least 2.")
     hidden = args.hidden or list(TABLE_DEFAULTS["hidden_layer_sizes"])
+    activation = TABLE_DEFAULTS["activation"] if args.model == "default" else None
     network = construct_network(len(table["features"]), *hidden, n_out, model=args.model,
-                                seed=args.seed, **loss)
+                                activation=activation, seed=args.seed, **loss)
     pick = (lambda v, at: v[at]) if args.regression else (lambda v, at: [v[i] for i in at])
     network, samples = encode_table(network, x[rows], pick(labels, rows),
                                     features=table["features"], target=args.target,
@@ -82,7 +83,8 @@ def train_table(args, progress):
         network, history = train(network, samples, lr, epochs=epochs, batch_size=batch_size,
                                  seed=args.seed, validation=validation,
                                  report_every=report_every, callback=callback,
-                                 optimizer=TABLE_DEFAULTS["optimizer"], shuffle=True)
+                                 optimizer=TABLE_DEFAULTS["optimizer"],
+                                 alpha=TABLE_DEFAULTS["alpha"], shuffle=True)
     print(f"final cost {history['cost'][-1]:.6g}" + (
         "" if args.regression else f", training accuracy {history['train_accuracy'][-1]:.3f}")
         + ("" if validation is None or args.regression else

@@ -31,7 +31,7 @@ from ._table import TABLE_DEFAULTS, probabilities
 
 SOLVERS = ("sgd", "adam")
 SCHEDULES = ("constant", "invscaling", "step")
-_AUTO_BATCH = 200  # batch_size="auto" is min(200, n_samples), as scikit-learn's
+_AUTO_BATCH = TABLE_DEFAULTS["batch_size"]  # "auto" is min(200, n_samples), as scikit-learn's
 
 
 def _check_hidden_layer_sizes(hidden_layer_sizes):
@@ -98,7 +98,8 @@ class _K9Estimator(BaseEstimator):
     _output = {}
 
     def __init__(self, *, hidden_layer_sizes=TABLE_DEFAULTS["hidden_layer_sizes"],
-                 activation="tanh", solver=TABLE_DEFAULTS["optimizer"], alpha=0.0001,
+                 activation=TABLE_DEFAULTS["activation"], solver=TABLE_DEFAULTS["optimizer"],
+                 alpha=TABLE_DEFAULTS["alpha"],
                  batch_size="auto", learning_rate="constant",
                  learning_rate_init=TABLE_DEFAULTS["learning_rate"], power_t=0.5,
                  epochs=TABLE_DEFAULTS["epochs"], shuffle=True, random_state=None, tol=1e-4,
@@ -204,7 +205,7 @@ _PARAMETERS = """
     ----------
     hidden_layer_sizes : int or sequence of int, default=(100,)
         Width of each hidden layer, each >= 1; ``()`` means no hidden layer.
-    activation : {"tanh", "relu", "sigmoid"} or None, default="tanh"
+    activation : {"relu", "tanh", "sigmoid"} or None, default="relu"
         Hidden-layer activation; None keeps the ``model`` preset's.
     solver : {"adam", "sgd"}, default="adam"
         Adam, or stochastic gradient descent with ``momentum``.
@@ -217,11 +218,11 @@ _PARAMETERS = """
         The step-size schedule, starting from ``learning_rate_init``; a number
         is a constant step size (this estimator's earlier meaning), and then
         ``learning_rate_init`` is not used.
-    learning_rate_init : float, default=0.001
+    learning_rate_init : float, default=0.002
         The initial step size, > 0.
     power_t : float, default=0.5
         Exponent of the "invscaling" schedule.
-    epochs : int, default=200
+    epochs : int, default=100
         Passes over the training data, >= 1 (scikit-learn's ``max_iter``).
     shuffle : bool, default=True
         Reorder the samples at the start of each epoch.
@@ -393,6 +394,7 @@ class K9Classifier(ClassifierMixin, _K9Estimator):
         ValueError
             On malformed ``X`` or a feature count unlike the one fitted.
         """
+        check_is_fitted(self)
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
