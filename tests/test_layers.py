@@ -56,3 +56,4 @@ def test_the_engine_never_imports_the_tools_or_the_jvm_side():
     engine = [(name, module) for path, name, module, _ in CASES if name[1] in ("model", "engine")]
     assert engine  # the walk found the engine's imports
     assert not [pair for pair in engine if pair[1][1:2] in (("tools",), ("jvm",), ("files",))]
+

@@ -29,7 +29,21 @@ def python_results():
         "big-full": k9tf.train_epochs(1, net, big, 0.5, batch_size=None),
         "big-ff": k9tf.ff(big[0].tolist(), online),
         "arrays": k9tf.ff([[0, 1], [0.5, 0.25]], online),
+        "adam": k9tf.train_epochs(5, net, data, 0.05, optimizer="adam", alpha=0.001,
+                                  batch_size=16, shuffle=True, seed=2),
+        "nesterov": k9tf.train_epochs(4, net, data, 0.1, momentum=0.9, nesterov=True,
+                                      schedule="step", decay_epochs=2, batch_size=8),
+        "early": early_stopped(net, data),
     }
+
+
+def early_stopped(net, data):
+    network, history = k9tf.train(net, data, 0.5, epochs=30, batch_size=16, optimizer="adam",
+                                  early_stopping=True, validation_fraction=0.2, patience=1,
+                                  seed=5, report_every=None)
+    keys = ["epoch", "loss", "accuracy", "val_loss", "val_accuracy", "stopped_epoch",
+            "best_epoch"]
+    return {"network": network, "history": {k.replace("_", "-"): history[k] for k in keys}}
 
 
 @pytest.mark.parametrize("mode", MODES)

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import k9tf
-from k9tf.engine import _models, _run, _sessions, _tf
+from k9tf.engine import _layers, _models, _run, _sessions, _tf
 from k9tf.model import MAX_EPOCHS, _cache
 
 ARCHITECTURES = [
@@ -22,13 +22,20 @@ ARCHITECTURES = [
     ((2, 3, 2), {"model": "k9"}),
     ((3, 5, 4), {"activation": "sigmoid", "output": "sigmoid", "loss": "squared-error"}),
     ((2, 7, 3), {"model": "article"}),
-    ((40, 6, 3), {"dtype": "float64"}),  # an input wider than CHAIN_INPUTS: the looped layer
+]
+WIDE = [  # a layer wider than the chain (CHAIN_INPUTS): matrix products
+    ((40, 6, 3), {"dtype": "float64"}),
     ((5, 40, 2), {}),
 ]
 
 
+def _chained(sizes):
+    return all(_layers.chained(np.zeros(pair)) for pair in zip(sizes[:-1], sizes[1:]))
+
+
 @pytest.mark.parametrize("sizes, options", ARCHITECTURES)
 def test_ff_rows_do_not_depend_on_their_batch(sizes, options):
+    assert _chained(sizes)
     rng = np.random.default_rng(sum(sizes))
     net = k9tf.construct_network(*sizes, seed=3, **options)
     x = rng.normal(size=(301, sizes[0])) * 2
@@ -37,6 +44,22 @@ def test_ff_rows_do_not_depend_on_their_batch(sizes, options):
     for _ in range(5):
         order = rng.permutation(len(x))[: rng.integers(1, len(x))]
         assert k9tf.ff(x[order].tolist(), net) == [batch[i] for i in order]
+
+
+@pytest.mark.parametrize("sizes, options", WIDE)
+def test_wide_ff_rows_agree_with_their_batch_and_every_call_repeats(sizes, options):
+    assert not _chained(sizes)
+    rng = np.random.default_rng(sum(sizes))
+    net = k9tf.construct_network(*sizes, seed=3, **options)
+    x = rng.normal(size=(301, sizes[0])) * 2
+    batch = k9tf.ff(x.tolist(), net)
+    assert k9tf.ff(x.tolist(), net) == batch
+    rows = [k9tf.ff(row, net) for row in x[:25].tolist()]
+    assert [k9tf.ff(row, net) for row in x[:25].tolist()] == rows
+    np.testing.assert_allclose(rows, batch[:25], rtol=1e-5 if "dtype" not in options else 1e-12)
+    order = rng.permutation(len(x))[:100]
+    np.testing.assert_allclose(k9tf.ff(x[order].tolist(), net), [batch[i] for i in order],
+                               rtol=1e-5 if "dtype" not in options else 1e-12)
 
 
 @pytest.mark.parametrize("sizes, dtype", [((2, 3, 2), "float32"), ((2, 16, 16, 2), "float32"),

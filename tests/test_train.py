@@ -127,3 +127,21 @@ def test_float64_network_trains_in_float64():
     trained = k9tf.train_epochs(1, net, [[[1, 1], [1, 0]]], 0.5)
     weights = np.asarray(trained["layers"][0]["weights"])
     assert not np.array_equal(weights.astype(np.float32).astype(float), weights)
+
+
+def test_running_reports_average_the_steps_since_the_last_record():
+    x, y = k9tf.sample_logic_fn(k9tf.xor, 300, seed=5)
+    net = k9tf.construct_network(2, 8, 2, seed=5)
+    kw = dict(epochs=20, batch_size=None, report_every=1)
+    running, fast = k9tf.train(net, (x, y), 0.5, **kw)
+    full, slow = k9tf.train(net, (x, y), 0.5, report="full", **kw)
+    assert running == full and fast["step"] == slow["step"] == list(range(21))
+    assert fast["cost"][0] == slow["cost"][0]  # 300 rows: step 0 evaluates them all
+    # Full batch: the batch of step s is the training set at the weights before step s.
+    np.testing.assert_allclose(fast["cost"][1:], slow["cost"][:-1], rtol=1e-5)
+    np.testing.assert_allclose(fast["train_accuracy"][1:], slow["train_accuracy"][:-1])
+    _, online = k9tf.train(net, (x, y), 0.5, epochs=2, report_every=150)
+    _, session = k9tf.train(net, (x, y), 0.5, epochs=2, report_every=150, loop="session")
+    np.testing.assert_allclose(online["cost"], session["cost"], rtol=1e-4)
+    with pytest.raises(ValueError, match="report"):
+        k9tf.train(net, (x, y), 0.5, report="sometimes")

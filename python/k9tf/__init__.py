@@ -26,10 +26,21 @@ from .data import (
 )
 from .engine import ff, train, train_data, train_epochs
 from .files import export, from_keras, load_network, save_network
-from .model import construct_network, from_k9
+from .model import (
+    ArgumentError,
+    DivergedError,
+    InvalidType,
+    InvalidValue,
+    construct_network,
+    from_k9,
+)
 from .tools import encode_table, predict, predict_proba, sweep
 
 __all__ = [
+    "ArgumentError",
+    "DivergedError",
+    "InvalidType",
+    "InvalidValue",
     "K9Classifier",
     "K9Regressor",
     "accuracy",

@@ -88,7 +88,7 @@
         #(k9/train-epochs 1 net [] 0.5) :samples
         #(k9/train-epochs 1 net [[[1 0 1] [1 0]]] 0.5) :samples
         #(k9/train-epochs 1 net data 0.5 :batch-size 0) :batch-size
-        #(k9/train-epochs 1 net data 0.5 :momentum 0.9) :options))))
+        #(k9/train-epochs 1 net data 0.5 :momentum-decay 0.9) :options))))
 
 (deftest test-train-history
   (let [{:keys [network history]} (k9/train (k9/construct-network 2 8 2 {:seed 1})
@@ -98,6 +98,32 @@
     (is (= [0 100 200 300] (:step history)))
     (is (= 1.0 (last (:validation-accuracy history))))
     (is (= 1.0 (k9/accuracy (k9/ff [[0 0] [1 1]] network) [[0 1] [1 0]])))))
+
+(deftest test-train-options
+  (let [net (k9/construct-network 2 4 2 {:seed 5})
+        data (k9/sample-logic :xor 64 :seed 1)
+        adam #(k9/train-epochs 3 net data 0.05 :optimizer :adam :batch-size 8 :alpha 0.01)]
+    (testing "optimizers train, reproducibly, and differ from plain descent"
+      (is (= (adam) (adam)))
+      (is (not= (adam) (k9/train-epochs 3 net data 0.05 :batch-size 8)))
+      (is (= (k9/train-epochs 3 net data 0.05 :batch-size 8)
+             (k9/train-epochs 3 net data 0.05 :batch-size 8 :optimizer :sgd :momentum 0.0))))
+    (testing "early stopping and the per-epoch history"
+      (let [{:keys [history]} (k9/train net data 0.5 :epochs 50 :batch-size 8
+                                        :early-stopping true :patience 0 :tol 1e9 :seed 1
+                                        :report-every nil)]
+        (is (= [0 1] (:epoch history)))
+        (is (= 1 (:stopped-epoch history)))
+        (is (every? double? (concat (:loss history) (:val-loss history))))))
+    (testing "bad options name the argument"
+      (are [f arg] (= arg (:arg (invalid-arg f)))
+        #(k9/train-epochs 1 net data 0.5 :optimizer :rmsprop) :optimizer
+        #(k9/train-epochs 1 net data 0.5 :momentum 1.5) :momentum
+        #(k9/train-epochs 1 net data 0.5 :optimizer :adam :beta-1 1.0) :beta-1
+        #(k9/train-epochs 1 net data 0.5 :schedule :cosine) :schedule
+        #(k9/train-epochs 1 net data 0.5 :patience -1) :patience
+        #(k9/train-epochs 1 net data 0.5 :early-stopping 1) :early-stopping
+        #(k9/train-epochs 1 net data 0.5 :nesterov? true) :options))))
 
 (deftest test-generators
   (are [gen f] (every? (fn [[[a b] [t n]]] (and (= t (if (f a b) 1 0)) (= n (- 1 t))))

@@ -23,7 +23,18 @@
      :ff (k9/ff [[0 0] [0 1] [1 0] [1 1] [0.25 0.75]] online)
      :big-full (k9/train-epochs 1 net big 0.5 :batch-size :full)
      :big-ff (k9/ff (mapv first big) online)
-     :arrays (k9/ff (into-array [(double-array [0 1]) (double-array [0.5 0.25])]) online)}))
+     :arrays (k9/ff (into-array [(double-array [0 1]) (double-array [0.5 0.25])]) online)
+     :adam (k9/train-epochs 5 net data 0.05 :optimizer :adam :alpha 0.001 :batch-size 16
+                            :shuffle true :seed 2)
+     :nesterov (k9/train-epochs 4 net data 0.1 {:momentum 0.9 :nesterov true :schedule :step
+                                                :decay-epochs 2 :batch-size 8})
+     :early (let [{:keys [network history]}
+                  (k9/train net data 0.5 :epochs 30 :batch-size 16 :optimizer :adam
+                            :early-stopping true :validation-fraction 0.2 :patience 1
+                            :seed 5 :report-every nil)]
+              {:network network
+               :history (select-keys history [:epoch :loss :accuracy :val-loss :val-accuracy
+                                              :stopped-epoch :best-epoch])})}))
 
 (defn- try-backend [kind]
   (try (py/backend kind)

@@ -4,7 +4,7 @@ import random
 
 import numpy as np
 
-from ..model import MAX_SAMPLES, check_int, check_seed
+from ..model import MAX_SAMPLES, InvalidType, InvalidValue, check_int, check_seed
 
 _random = random.Random()
 
@@ -60,16 +60,16 @@ def sample_logic_fn(f, samples=10000, seed=None):
     """
     if isinstance(f, str):
         if f not in LOGIC_FUNCTIONS:
-            raise ValueError(f"f must be one of {', '.join(LOGIC_FUNCTIONS)}, got {f!r}.")
+            raise InvalidValue("f", f"f must be one of {', '.join(LOGIC_FUNCTIONS)}, got {f!r}.")
         f = LOGIC_FUNCTIONS[f]
     if not callable(f):
-        raise TypeError(f"f must be a logic function or its name, got {f!r}.")
+        raise InvalidType("f", f"f must be a logic function or its name, got {f!r}.")
     samples = check_int(samples, "samples", minimum=1, maximum=MAX_SAMPLES)
     rng = np.random.default_rng(check_seed(seed))
     inputs = rng.integers(0, 2, (samples, 2))
     truth = np.asarray(f(inputs[:, 0], inputs[:, 1]), dtype=bool)
     if truth.shape != (samples,):
-        raise ValueError(f"f must return one truth value per row, got shape {truth.shape}.")
+        raise InvalidValue("f", f"f must return one truth value per row, got shape {truth.shape}.")
     labels = np.stack([truth, ~truth], axis=1)
     return inputs.astype(np.float32), labels.astype(np.float32)
 

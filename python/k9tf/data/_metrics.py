@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..model import check_matrix, plural
+from ..model import InvalidValue, check_matrix, plural
 
 
 def accuracy(predictions, labels):
@@ -35,7 +35,7 @@ def accuracy(predictions, labels):
     width = predictions.shape[1]
     labels = check_matrix(labels, "labels", width=width, takes=f"predictions have {width}")
     if len(labels) != len(predictions):
-        raise ValueError(f"labels must have one row per prediction, got "
-                         f"{plural(len(labels), 'label row')} and "
-                         f"{plural(len(predictions), 'prediction row')}.")
+        raise InvalidValue("labels", "labels must have one row per prediction, got "
+                                     f"{plural(len(labels), 'label row')} and "
+                                     f"{plural(len(predictions), 'prediction row')}.")
     return float(np.mean(np.argmax(predictions, 1) == np.argmax(labels, 1)))

@@ -11,7 +11,7 @@ import math
 
 import numpy as np
 
-from ..model import MAX_SAMPLES, brief, plural
+from ..model import MAX_SAMPLES, InvalidType, InvalidValue, argument_of, brief, plural
 
 
 def _cell_number(text):
@@ -192,27 +192,32 @@ def encode_labels(labels, classes=None, name="labels"):
     """
     labels = list(labels)
     if not labels:
-        raise ValueError(f"{name} must not be empty.")
+        raise InvalidValue(argument_of(name), f"{name} must not be empty.")
     kinds = set()
     for i, label in enumerate(labels):
         if isinstance(label, np.generic):
             labels[i] = label = label.item()
         if isinstance(label, bool) or not isinstance(label, (str, int, float)):
-            raise TypeError(f"{name}[{i}] must be a string or a number, got {brief(label)}.")
+            raise InvalidType(argument_of(name),
+                              f"{name}[{i}] must be a string or a number, got {brief(label)}.")
         if isinstance(label, float) and not math.isfinite(label):
-            raise ValueError(f"{name}[{i}] must be a finite number, got {label!r}.")
+            raise InvalidValue(argument_of(name),
+                               f"{name}[{i}] must be a finite number, got {label!r}.")
         kinds.add(str if isinstance(label, str) else float)
     if len(kinds) > 1:
-        raise TypeError(f"{name} mix strings and numbers, got {brief(labels)}; use one kind.")
+        raise InvalidType(argument_of(name),
+                          f"{name} mix strings and numbers, got {brief(labels)}; use one kind.")
     if classes is None:
         classes = sorted(set(labels))
         if len(classes) < 2:
-            raise ValueError(f"{name} need at least 2 classes, got only {brief(classes[0])}.")
+            raise InvalidValue(argument_of(name),
+                               f"{name} need at least 2 classes, got only {brief(classes[0])}.")
     index = {label: i for i, label in enumerate(classes)}
     encoded = []
     for i, label in enumerate(labels):
         if label not in index:
-            raise ValueError(f"{name}[{i}] is {brief(label)}, not one of the network's classes "
+            raise InvalidValue(argument_of(name),
+                               f"{name}[{i}] is {brief(label)}, not one of the network's classes "
                              f"{brief(list(classes))}.")
         encoded.append(index[label])
     return np.eye(len(classes))[encoded], list(classes)

@@ -8,6 +8,8 @@ import numpy as np
 from ..model import (
     PLAIN,
     STOPPING,
+    InvalidType,
+    InvalidValue,
     check_batch_size,
     check_choice,
     check_early_stopping,
@@ -22,6 +24,8 @@ from ..model import (
 )
 
 LOOPS = ("xla", "session")
+
+REPORTS = ("running", "full")
 
 
 class Arguments(NamedTuple):
@@ -42,6 +46,7 @@ class Arguments(NamedTuple):
     shuffle: bool
     seed_pair: np.ndarray  # the shuffle's seed as TensorFlow's int64 pair
     report_every: int  # None: no reports
+    report: str  # "running": means of the loop's batches; "full": the whole training set
     loop: str
     callback: object
     optimizer: dict  # the checked optimizer options (model.check_optimizer)
@@ -56,16 +61,17 @@ def _split(x, y, fraction, seed):
     n = len(x)
     held = math.ceil(fraction * n)
     if held >= n:
-        raise ValueError(f"validation_fraction={fraction!r} leaves no training sample of "
-                         f"{n}; give more samples, a smaller fraction or validation=.")
+        raise InvalidValue("validation_fraction", f"validation_fraction={fraction!r} leaves no "
+                           f"training sample of {n}; give more samples, a smaller fraction "
+                           f"or validation=.")
     out = np.zeros(n, bool)
     out[np.random.default_rng(seed).permutation(n)[:held]] = True
     return (x[~out], y[~out]), (x[out], y[out])
 
 
 def check_arguments(network, samples, learning_rate, epochs, batch_size, shuffle, seed,
-                    validation, report_every, loop, callback, optimizer=PLAIN["optimizer"],
-                    options=None, stopping=None):
+                    validation, report_every, report, loop, callback,
+                    optimizer=PLAIN["optimizer"], options=None, stopping=None):
     """Return the :class:`Arguments` of a training call; raise on any malformed one.
 
     ``optimizer`` and ``options`` (the other optimizer keywords, a dict) go to
@@ -80,25 +86,26 @@ def check_arguments(network, samples, learning_rate, epochs, batch_size, shuffle
     epochs = check_epochs(epochs)
     batch_size = check_batch_size(batch_size)
     if not isinstance(shuffle, bool):
-        raise TypeError(f"shuffle must be True or False, got {shuffle!r}.")
+        raise InvalidType("shuffle", f"shuffle must be True or False, got {shuffle!r}.")
     seed = check_seed(seed)
     report_every = None if report_every is None else check_int(
         report_every, "report_every", minimum=1)
+    report = check_choice(report, "report", REPORTS)
     loop = check_choice(loop, "loop", LOOPS)
     if callback is not None and not callable(callback):
-        raise TypeError(f"callback must be callable, got {callback!r}.")
+        raise InvalidType("callback", f"callback must be callable, got {callback!r}.")
     optimizer = check_optimizer(**{**PLAIN, **(options or {}), "optimizer": optimizer})
     stopping = check_early_stopping(**{**STOPPING, **(stopping or {})})
     if loop == "session" and shuffle:
-        raise ValueError("shuffle=True needs loop='xla'; the session loop keeps the "
-                         "article's fixed order.")
+        raise InvalidValue("shuffle", "shuffle=True needs loop='xla'; the session loop keeps "
+                           "the article's fixed order.")
     if loop == "session" and not is_plain(optimizer):
-        raise ValueError(f"loop='session' runs plain gradient descent (the article's); "
-                         f"optimizer={optimizer['optimizer']!r}, momentum, alpha and schedule "
-                         f"need loop='xla'.")
+        raise InvalidValue("loop", f"loop='session' runs plain gradient descent (the "
+                           f"article's); optimizer={optimizer['optimizer']!r}, momentum, alpha "
+                           f"and schedule need loop='xla'.")
     if loop == "session" and stopping["early_stopping"]:
-        raise ValueError("loop='session' does not stop early; early_stopping=True needs "
-                         "loop='xla'.")
+        raise InvalidValue("loop", "loop='session' does not stop early; early_stopping=True "
+                           "needs loop='xla'.")
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % 2**63)
     if stopping["early_stopping"] and validation is None:
@@ -109,5 +116,5 @@ def check_arguments(network, samples, learning_rate, epochs, batch_size, shuffle
     batches = math.ceil(n / size)
     return Arguments(spec, packed, network["seed"], x, y, validation, learning_rate, epochs,
                      batch_size, size, batches, epochs * batches, shuffle,
-                     np.array([seed, 0], np.int64), report_every, loop, callback, optimizer,
-                     stopping)
+                     np.array([seed, 0], np.int64), report_every, report, loop, callback,
+                     optimizer, stopping)

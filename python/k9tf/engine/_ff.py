@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from ..model import check_inputs, checked_network
+from ..model import InvalidValue, check_inputs, checked_network
 
 _GC_ROWS = 10_000  # outputs this long are turned into lists with the garbage collector paused
 _gc_lock = threading.Lock()
@@ -89,5 +89,6 @@ def forward(input, network):
     with model_for(spec) as (model, session):
         outputs = model.forward(session, packed, matrix)
     if not np.isfinite(outputs).all():
-        raise ValueError("ff overflowed: the network's outputs are not finite for this input.")
+        raise InvalidValue("ff", "ff overflowed: the network's outputs are not finite for this "
+                                 "input.")
     return outputs, single

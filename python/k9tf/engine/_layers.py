@@ -1,20 +1,26 @@
 """The network's math as TensorFlow ops: dense layers, activations, losses, the packed vector.
 
-Every XLA function computes a dense layer the same way, as a chain of one
-multiply-add per input: ``z = b + h[:, 0] w[0] + h[:, 1] w[1] + ...`` (see
-:func:`chain`). Each output is then a fixed sequence of single roundings that
-reads only its own row, so a row's result does not depend on the rows around
-it: :func:`k9tf.ff` of one input equals the same row of any batch, bit for
-bit, and equals the forward pass of the training step. A matrix product does
-not give that: XLA and Eigen pick other kernels (and summation orders) for one
-row than for many.
+Every XLA function computes a narrow dense layer (see :func:`chained`) the
+same way, as a chain of one multiply-add per input: ``z = b + h[:, 0] w[0] +
+h[:, 1] w[1] + ...`` (see :func:`chain`). Each output is then a fixed sequence
+of single roundings that reads only its own row, so a row's result does not
+depend on the rows around it: in a network of narrow layers only,
+:func:`k9tf.ff` of one input equals the same row of any batch, bit for bit,
+and equals the forward pass of the training step. Wider layers are matrix
+products, at the hardware's speed: XLA and Eigen pick other kernels (and
+summation orders) for one row than for many, so a row's output may differ in
+the last bits with the batch around it. Either way the same call gives the
+same bits in every run, process, backend and language.
 """
 
 from ..model import slices_of
 from ._tf import tf, tf1
 
 CHAIN_INPUTS = 32
-"""Widest layer input written out as a chain of ops; wider ones loop over their inputs."""
+"""Widest layer input computed as a chain of multiply-adds (see :func:`chained`)."""
+
+CHAIN_WEIGHTS = 512
+"""Most weights (inputs x outputs) of a layer computed as a chain of multiply-adds."""
 
 ACTIVATIONS = {"tanh": tf.tanh, "relu": tf.nn.relu, "sigmoid": tf.sigmoid,
                "softmax": tf.nn.softmax, "linear": tf.identity}
@@ -25,25 +31,28 @@ def chain(h, w, b):
 
     Every term is added to a running sum that already holds the bias, so each
     addition has one product operand and XLA fuses it into one multiply-add
-    the same way wherever the row is. Wide inputs loop instead of unrolling (a
-    long chain compiles slowly); the loop pads the output width to a multiple
-    of 16 so that every element goes through the same vectorised code.
+    the same way wherever the row is.
+    """
+    z = b
+    for k in range(w.shape[0]):
+        z = z + h[:, k:k + 1] * w[k]
+    return z
+
+
+def chained(w):
+    """Return whether a layer of weights ``w`` runs as :func:`chain` (else a matrix product).
+
+    The chain costs no more than a matrix product on narrow layers (the
+    article's 2-16-16-2 and smaller) and up to 5x more on wider ones
+    (benchmarks/ENGINE_RESULTS.md).
     """
     n_in, n_out = w.shape
-    if n_in <= CHAIN_INPUTS:
-        z = b
-        for k in range(n_in):
-            z = z + h[:, k:k + 1] * w[k]
-        return z
-    pad = -n_out % 16
-    w, b = tf.pad(w, [[0, 0], [0, pad]]), tf.pad(b, [[0, pad]])
+    return n_in <= CHAIN_INPUTS and n_in * n_out <= CHAIN_WEIGHTS
 
-    def body(k, z):
-        return k + 1, z + tf.gather(h, k, axis=1)[:, None] * tf.gather(w, k)[None]
 
-    start = tf.broadcast_to(b, tf.stack([tf.shape(h)[0], n_out + pad]))
-    _, z = tf.while_loop(lambda k, _: k < n_in, body, (tf.constant(0), start))
-    return z[:, :n_out]
+def affine(h, w, b):
+    """Return ``h @ w + b``: :func:`chain` for narrow inputs, else a matrix product."""
+    return chain(h, w, b) if chained(w) else matmul(h, w, b)
 
 
 @tf.RegisterGradient("K9tfDense")
@@ -54,11 +63,14 @@ def _dense_gradient(op, dz, *_):
 
 
 def dense(h, w, b):
-    """Return :func:`chain`'s ``h @ w + b``, differentiated with matrix products.
+    """Return :func:`affine`'s ``h @ w + b``, differentiated with matrix products.
 
-    The gradient is registered once for the module (``tf.custom_gradient``
-    would register a new one, holding the graph, for every layer built).
+    The chain's gradient is registered once for the module
+    (``tf.custom_gradient`` would register a new one, holding the graph, for
+    every layer built).
     """
+    if not chained(w):
+        return matmul(h, w, b)
     with tf1.get_default_graph().gradient_override_map({"IdentityN": "K9tfDense"}):
         return tf.identity_n([chain(h, w, b), h, w, b])[0]
 
@@ -82,7 +94,7 @@ def outputs_of(params, x, activation, output):
 
     No gradient is registered: for graphs that serve, not train (exports).
     """
-    return forward(params, x, activation, output, chain)[1]
+    return forward(params, x, activation, output, affine)[1]
 
 
 def sample_losses(z, y, targets, loss):

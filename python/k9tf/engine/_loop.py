@@ -9,11 +9,11 @@ step depends on besides the params -- the optimizer's slots (see
 :mod:`._optimizers`) and the running sums of the epoch in progress -- is fed
 in and handed back out too.
 
-Each completed epoch writes one row of :data:`EPOCH_ROWS` into the run's
-epoch table: the sums over its batches of the batch losses (with the L2
-penalty) and right answers, taken with the params before each update (Keras'
-and scikit-learn's training loss), and the validation set's loss and right
-answers with the params after the epoch's last update.
+Each completed epoch writes one row into the run's epoch table (at most
+:data:`EPOCH_ROWS` rows): the sums over its batches of the batch losses (the
+L2 penalty included) and right answers, each taken with the params before
+its update (Keras' and scikit-learn's training loss), and the validation
+set's loss and right answers with the params after the epoch's last update.
 """
 
 from typing import NamedTuple
@@ -26,9 +26,6 @@ from ._tf import tf, tf1
 
 EPOCH_ROWS = 256
 """Epochs one run of the loop reports on (its epoch table's length): a run spans at most these."""
-
-SUMS = 4
-"""Columns of the epoch table: loss sum, right answers, validation loss sum and right answers."""
 
 
 class StepSettings(NamedTuple):
@@ -43,13 +40,14 @@ class StepSettings(NamedTuple):
 
 
 def train_step(params, slots, batch, rate, step, settings):
-    """Return ``(params, slots, (loss sum, correct count))`` after one update on ``batch``.
+    """Return ``(params, slots, sums)`` after one update on ``batch``.
 
     ``batch`` is ``(x, t, m)``: inputs, targets and a mask (1 for real rows,
     0 for padding). The cost is the mean loss over the real rows (plus the L2
-    penalty); the sums are over the real rows too, in float64, computed with
-    the params before the update. ``rate`` is the epoch's learning rate,
-    ``step`` the global step.
+    penalty). ``sums`` is a float64 vector ``[loss sum, correct count, real
+    rows]`` over the batch, the penalty times the rows included, computed
+    with the params before the update (what reports average). ``rate`` is the
+    epoch's learning rate, ``step`` the global step.
     """
     x, t, m = batch
     z, y = forward(params, x, settings.activation, settings.output)
@@ -61,44 +59,53 @@ def train_step(params, slots, batch, rate, step, settings):
     grads = [next(grads) if on else None for on in settings.trainable]
     grads = rules.penalized(settings.rule, settings.hyper, params, grads, rows)
     new, slots = rules.update(settings.rule, settings.hyper, params, grads, slots, rate, step)
-    penalty = rules.penalty(settings.rule, settings.hyper, params, rows) * rows
-    f64 = tf.float64
-    return new, slots, (tf.reduce_sum(tf.cast(losses * m, f64)) + tf.cast(penalty, f64),
-                        tf.reduce_sum(tf.cast(correct(y, t) * m, f64)))
+    sums = tf.cast(tf.stack([tf.reduce_sum(losses * m), tf.reduce_sum(correct(y, t) * m),
+                             rows]), tf.float64)
+    if settings.rule[3]:  # the L2 penalty's share of the batch's loss sum
+        penalty = rules.penalty(settings.rule, settings.hyper, params, rows) * rows
+        sums = sums + tf.stack([tf.cast(penalty, tf.float64), 0, 0])
+    return new, slots, sums
 
 
 def validation_sums(params, validation, settings):
-    """Return the float64 ``[loss sum, right answers]`` of ``params`` on ``validation``."""
+    """Return the float64 ``[loss sum, correct count]`` of ``params`` on ``validation``.
+
+    Each row's loss is summed in float64, so a large validation set loses no precision.
+    """
     x, t = validation
     z, y = forward(params, x, settings.activation, settings.output)
-    f64 = tf.float64
-    return tf.stack([tf.reduce_sum(tf.cast(sample_losses(z, y, t, settings.loss), f64)),
-                     tf.reduce_sum(tf.cast(correct(y, t), f64))])
+    scores = tf.stack([sample_losses(z, y, t, settings.loss), correct(y, t)], 1)
+    return tf.reduce_sum(tf.cast(scores, tf.float64), 0)
 
 
-def epoch_order(data, seed, epoch, shuffle):
-    """Return ``data`` (inputs, targets, mask) in epoch ``epoch``'s order.
+def epoch_order(mask, seed, epoch):
+    """Return the row order of a shuffled epoch ``epoch``: a permutation of the rows.
 
-    Shuffling sorts the rows by random keys drawn from ``(seed[0], seed[1] +
-    epoch)``; padding rows (mask 0) get keys above 1 and so sort last, and the
-    keys of the real rows do not depend on how many padding rows follow.
+    The rows sort by random keys drawn from ``(seed[0], seed[1] + epoch)``;
+    padding rows (mask 0) get keys above 1 and so sort last, and the keys of
+    the real rows do not depend on how many padding rows follow.
     """
-    inputs, targets, mask = data
-    if not shuffle:
-        return data
-    rows = tf.shape(inputs, out_type=tf.int64)[0]
+    rows = tf.shape(mask, out_type=tf.int64)[0]
     keys = tf.random.stateless_uniform([rows], tf.stack([seed[0], seed[1] + epoch]),
                                        dtype=mask.dtype)
-    order = tf.argsort(keys + 2 * (1 - mask))
-    return tf.gather(inputs, order), tf.gather(targets, order), tf.gather(mask, order)
+    return tf.argsort(keys + 2 * (1 - mask))
 
 
-def batch_at(data, j, batch_size):
-    """Return batch ``j``: rows ``j * batch_size`` on of ``data``, or all rows (None)."""
+def batch_at(data, order, j, batch_size):
+    """Return batch ``j`` of ``data`` (inputs, targets, mask) taken in ``order``.
+
+    The batch is rows ``j * batch_size`` on (all rows for full batch,
+    ``batch_size`` None) of the data, or of the data permuted by ``order``
+    when it is not None; a batch gathers only its own rows, so the data set is
+    never copied whole.
+    """
     if batch_size is None:
-        return data
-    inputs, targets, mask = data
+        return data if order is None else tuple(tf.gather(d, order) for d in data)
     offset = j * batch_size
+    if order is not None:
+        rows = tf.slice(order, [offset], [batch_size])
+        return tuple(tf.gather(d, rows) for d in data)
+    inputs, targets, mask = data
     return (tf.slice(inputs, [offset, 0], [batch_size, inputs.shape[1]]),
             tf.slice(targets, [offset, 0], [batch_size, targets.shape[1]]),
             tf.slice(mask, [offset], [batch_size]))
@@ -117,46 +124,49 @@ def steps_in_epoch(epoch, start, end, batches):
 
 def run_steps(state, data, seed, start, steps, batches, batch_size, shuffle, settings, schedule,
               validation):
-    """Return the loop state after the global steps ``start`` to ``start + steps - 1``.
+    """Return the loop state, the run's sums and its epoch table after steps ``start`` on.
 
-    ``state`` is ``(params, slots, sums)``: ``sums`` are the float64 loss and
-    right-answer sums of the epoch in progress. The result adds the epoch
-    table (see the module docstring): row ``k`` is the ``k``-th epoch that
-    ends in this run. ``schedule(epoch)`` gives an epoch's learning rate;
-    ``validation`` is ``(inputs, targets)`` or None.
+    The steps are the global steps ``start`` to ``start + steps - 1``.
+    ``state`` is ``(params, slots, epoch sums)``, the last being the float64
+    :func:`train_step` sums of the epoch in progress; the run's ``sums`` add
+    up :func:`train_step`'s over its steps. Row ``k`` of the epoch table
+    (``[loss sum, correct count, validation loss sum, validation correct
+    count]``) is the ``k``-th epoch that ends in this run. ``schedule(epoch)``
+    gives an epoch's learning rate; ``validation`` is ``(inputs, targets)``
+    or None.
     """
     end = start + steps
     first_epoch, end_epoch = start // batches, (end + batches - 1) // batches
-    table = tf.zeros([EPOCH_ROWS, SUMS], tf.float64)
 
-    def epoch_body(epoch, params, slots, sums, table):
-        ordered = epoch_order(data, seed, epoch, shuffle)
+    def epoch_body(epoch, params, slots, epoch_sums, sums, table):
+        order = epoch_order(data[2], seed, epoch) if shuffle else None
         first, last = steps_in_epoch(epoch, start, end, batches)
         rate = schedule(epoch)
 
-        def batch_body(j, params, slots, sums):
-            params, slots, (loss, right) = train_step(
-                params, slots, batch_at(ordered, j, batch_size), rate, epoch * batches + j,
+        def batch_body(j, params, slots, epoch_sums, sums):
+            params, slots, batch_sums = train_step(
+                params, slots, batch_at(data, order, j, batch_size), rate, epoch * batches + j,
                 settings)
-            return j + 1, params, slots, sums + tf.stack([loss, right])
+            return j + 1, params, slots, epoch_sums + batch_sums, sums + batch_sums
 
-        _, params, slots, sums = tf.while_loop(lambda j, *_: j < last, batch_body,
-                                               (first, params, slots, sums))
+        _, params, slots, epoch_sums, sums = tf.while_loop(
+            lambda j, *_: j < last, batch_body, (first, params, slots, epoch_sums, sums))
 
         def close():  # the epoch ended in this run: write its row, start the next one's sums
             scores = (tf.zeros([2], tf.float64) if validation is None
                       else validation_sums(params, validation, settings))
-            row = tf.concat([sums, scores], 0)[None]
+            row = tf.concat([epoch_sums[:2], scores], 0)[None]
             return (tf.tensor_scatter_nd_update(table, [[epoch - first_epoch]], row),
-                    tf.zeros_like(sums))
+                    tf.zeros_like(epoch_sums))
 
-        table, sums = tf.cond(tf.equal(last, batches), close, lambda: (table, sums))
-        return epoch + 1, params, slots, sums, table
+        table, epoch_sums = tf.cond(tf.equal(last, batches), close, lambda: (table, epoch_sums))
+        return epoch + 1, params, slots, epoch_sums, sums, table
 
     # The epochs touched: from the one holding step `start` to the one holding step `end - 1`.
-    _, params, slots, sums, table = tf.while_loop(
-        lambda e, *_: e < end_epoch, epoch_body, (first_epoch, *state, table))
-    return params, slots, sums, table
+    _, params, slots, epoch_sums, sums, table = tf.while_loop(
+        lambda e, *_: e < end_epoch, epoch_body,
+        (first_epoch, *state, tf.zeros([3], tf.float64), tf.zeros([EPOCH_ROWS, 4], tf.float64)))
+    return (params, slots, epoch_sums), sums, table
 
 
 class TrainLoop:
@@ -165,11 +175,13 @@ class TrainLoop:
     Feeds: the packed params, ``inputs``/``targets`` padded to any number of
     rows, a ``mask`` (1 for real rows), the learning rate, the first global
     step, the number of steps, a shuffle seed, the number of batches per
-    epoch, the optimizer's slots (one packed vector per slot) and fed numbers,
-    the epoch in progress' sums, and the validation set when there is one.
-    Each step updates on ``batch_size`` consecutive rows (all rows for full
-    batch), averaging the loss over the real ones. Padding beyond the last
-    batch changes nothing: no step reads it (see :func:`epoch_order`).
+    epoch, and the :class:`LoopState` (the optimizer's slots, one packed
+    vector per slot, and fed numbers, the epoch in progress' sums, the
+    validation set when there is one). Each step updates on ``batch_size``
+    consecutive rows (all rows for full batch), averaging the loss over the
+    real ones. Padding beyond the last batch changes nothing: no step reads
+    it (see :func:`epoch_order`). The data set is the same array in every run
+    of a call, read in place.
     """
 
     def __init__(self, model, batch_size, shuffle, rule, validate):
@@ -185,7 +197,7 @@ class TrainLoop:
         self.state = tf1.placeholder(dtype, [self.slots, model.packed.shape[0]], name="slots")
         self.hyper = tf1.placeholder(dtype, [len(rules.HYPER)], name="hyper")
         self.decay_epochs = tf1.placeholder(tf.int64, [], name="decay_epochs")
-        self.sums = tf1.placeholder(tf.float64, [2], name="sums")
+        self.epoch_sums = tf1.placeholder(tf.float64, [3], name="epoch_sums")
         self.validation = [tf1.placeholder(dtype, [None, sizes[0]], name="val_inputs"),
                            tf1.placeholder(dtype, [None, sizes[-1]], name="val_targets")
                            ] if validate else []
@@ -193,7 +205,7 @@ class TrainLoop:
 
         @tf.function(jit_compile=True, autograph=False)
         def run(packed, inputs, targets, mask, learning_rate, start, steps, seed, batches,
-                state, hyper, decay_epochs, sums, *validation):
+                state, hyper, decay_epochs, epoch_sums, *validation):
             hyper = rules.hyper_tensors(hyper)
             settings = StepSettings(model.activation, model.output, model.loss, trainable,
                                     rule, hyper)
@@ -204,41 +216,43 @@ class TrainLoop:
                                         decay_epochs)
 
             slots = [unpack(state[i], sizes) for i in range(self.slots)]
-            params, slots, sums, table = run_steps(
-                (unpack(packed, sizes), slots, sums), (inputs, targets, mask), seed, start,
-                steps, batches, batch_size, shuffle, settings, schedule,
+            (params, slots, epoch_sums), sums, table = run_steps(
+                (unpack(packed, sizes), slots, epoch_sums), (inputs, targets, mask), seed,
+                start, steps, batches, batch_size, shuffle, settings, schedule,
                 tuple(validation) if validation else None)
             packed_slots = (tf.stack([pack(s) for s in slots]) if slots
                             else tf.zeros([0, packed.shape[0]], packed.dtype))
-            return pack(params), packed_slots, sums, table
+            return pack(params), packed_slots, epoch_sums, sums, table
 
         self.feeds = [model.packed, model.inputs, model.targets, self.mask, self.learning_rate,
                       self.start, self.steps, self.seed, self.batches, self.state, self.hyper,
-                      self.decay_epochs, self.sums, *self.validation]
+                      self.decay_epochs, self.epoch_sums, *self.validation]
         self.outputs = list(run(*self.feeds))
 
     def run(self, session, packed, data, learning_rate, start, steps, seed, batches, state):
-        """Return ``(params, state, table)`` after ``steps`` updates from global step ``start``.
+        """Return ``(packed params, state, sums, table)`` after ``steps`` updates from ``start``.
 
         ``data`` is the padded ``(inputs, targets, mask)``; ``state`` is the
         :class:`LoopState` the previous run handed back (or a fresh one), and
-        the result's state continues it.
+        the result's state continues it. ``sums`` is :func:`run_steps`'
+        ``[loss sum, correct count, rows]`` of the run's steps, ``table`` its
+        epoch table. Feeding C-contiguous arrays aligned to 64 bytes (see
+        :func:`aligned`) lets TensorFlow read them in place, without a copy.
         """
-        inputs = data[0]
         values = [packed, *data, np.asarray(learning_rate, packed.dtype), np.int64(start),
                   np.int64(steps), seed, np.int64(batches), state.slots, state.hyper,
-                  np.int64(state.decay_epochs), state.sums, *state.validation]
-        shape = self.key + (len(inputs),) + tuple(len(v) for v in state.validation[:1])
-        params, slots, sums, table = self.model.run(session, self.outputs, self.feeds, values,
-                                                    shape)
-        return params, state._replace(slots=slots, sums=sums), table
+                  np.int64(state.decay_epochs), state.epoch_sums, *state.validation]
+        shape = self.key + (len(data[0]),) + tuple(len(v) for v in state.validation[:1])
+        packed, slots, epoch_sums, sums, table = self.model.run(
+            session, self.outputs, self.feeds, values, shape)
+        return packed, state._replace(slots=slots, epoch_sums=epoch_sums), sums, table
 
 
 class LoopState(NamedTuple):
     """What a run of the loop needs besides the params, handed from one run to the next."""
 
     slots: np.ndarray  # the optimizer's slots, one packed vector per row
-    sums: np.ndarray  # float64 loss and right-answer sums of the epoch in progress
+    epoch_sums: np.ndarray  # float64 train_step sums of the epoch in progress
     hyper: np.ndarray  # the optimizer's fed numbers (_optimizers.hyper_values)
     decay_epochs: int
     validation: tuple  # (inputs, targets) arrays, or () without validation
@@ -246,6 +260,23 @@ class LoopState(NamedTuple):
 
 def fresh_state(rule, options, n_params, dtype, validation):
     """Return the :class:`LoopState` a call starts from: zero slots and sums."""
-    return LoopState(np.zeros((rules.slot_count(rule), n_params), dtype), np.zeros(2),
+    return LoopState(np.zeros((rules.slot_count(rule), n_params), dtype), np.zeros(3),
                      np.asarray(rules.hyper_values(options), dtype), options["decay_epochs"],
                      () if validation is None else tuple(validation))
+
+
+def aligned(array, rows):
+    """Return ``array`` padded with zero rows to ``rows``, in memory aligned to 64 bytes.
+
+    TensorFlow copies a fed numpy array unless its data is aligned to
+    Eigen's 64 bytes (large numpy arrays start 16 bytes into a page), so
+    this one copy lets every later run of the call read the data in place.
+    """
+    shape = (rows,) + array.shape[1:]
+    nbytes = int(np.prod(shape)) * array.itemsize
+    raw = np.empty(nbytes + 64, np.uint8)
+    skip = -raw.ctypes.data % 64
+    out = raw[skip:skip + nbytes].view(array.dtype).reshape(shape)
+    out[:len(array)] = array
+    out[len(array):] = 0
+    return out

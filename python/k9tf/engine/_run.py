@@ -1,23 +1,34 @@
-"""The training loop of one call: chunks of compiled steps, reports, epochs, early stopping.
+"""The training loop of one call: chunks of compiled steps, reports, the divergence check.
 
-A call's history holds the reports (``step``, ``cost``, ...) and Keras'
-per-epoch lists (``epoch``, ``loss``, ``accuracy``, ``val_loss``,
-``val_accuracy``), which the compiled loop's epoch table fills (see
-:mod:`._loop`). Early stopping follows scikit-learn: after each epoch, a
-validation loss not below the best by more than ``tol`` counts one more epoch
-without improvement, any other resets the count; once the count exceeds
-``patience`` training stops. Its chunks end at every epoch, so that the
-weights are those of the epoch that decided.
+Reports cost next to nothing by default (``report="running"``): the compiled
+loop adds up each step's batch loss, correct count and rows (computed with
+the weights before the step's update, as Keras' running means are), and a
+record averages those since the previous one. The record at step 0, before
+any step, evaluates at most :data:`SAMPLE_ROWS` evenly spaced training rows.
+``report="full"`` evaluates the whole training set at every record instead.
+
+The history also holds Keras' per-epoch lists (``epoch``, ``loss``,
+``accuracy``, ``val_loss``, ``val_accuracy``), which the compiled loop's epoch
+table fills (see :mod:`._loop`). Early stopping follows scikit-learn: after
+each epoch, a validation loss not below the best by more than ``tol`` counts
+one more epoch without improvement, any other resets the count; once the
+count exceeds ``patience``, training stops. Its runs end at every epoch, so
+that the weights are those of the epoch that decided.
 """
 
 import logging
+import math
 import time
 
 import numpy as np
 
-from ..model import pack, unpack
+from ..model import DivergedError, pack, unpack
+from ._loop import EPOCH_ROWS, aligned, fresh_state
 
 logger = logging.getLogger("k9tf")
+
+SAMPLE_ROWS = 4096
+"""Most training rows the first record (step 0) of a running report evaluates."""
 
 _CHUNK_SECONDS = 0.25  # the XLA loop returns to Python this often (Ctrl-C, progress)
 _GUESS_SECONDS = (1e-6, 1e-8)  # a first chunk's cost per step, and per row x parameter
@@ -36,37 +47,63 @@ def _bucket(rows):
 
 
 def _padded(args):
-    """Return inputs, targets and mask, padded to a row bucket except for full batch."""
+    """Return inputs, targets and mask, padded to a row bucket except for full batch.
+
+    They are fed to every run of the call, aligned so that TensorFlow reads
+    them in place (:func:`~k9tf.engine._loop.aligned`).
+    """
     n = len(args.x)
     rows = n if args.batch_size is None else _bucket(args.batches * args.size)
     mask = np.zeros(rows, args.x.dtype)
     mask[:n] = 1
-    pad = [(0, rows - n), (0, 0)]
-    return np.pad(args.x, pad), np.pad(args.y, pad), mask
+    return aligned(args.x, rows), aligned(args.y, rows), aligned(mask, rows)
 
 
 class Run:
-    """One training call in progress: its arguments, the current params and the history."""
+    """One training call in progress: its arguments, the current params and the history.
+
+    ``segments`` lists, for every run of the compiled loop (or of the session
+    loop between records), ``(first step, end step, loss sum, correct count,
+    rows)``: the sums of the batches of steps ``first`` to ``end - 1``, from
+    which any per-step-range means (per record) can be built. With early
+    stopping (``epoch_marks``) the runs also stop at every epoch's end.
+    """
 
     def __init__(self, args):
         self.args = args
+        self.stopping = args.stopping if args.stopping["early_stopping"] else None
+        self.epoch_marks = self.stopping is not None
         self.packed = args.packed
         self.history = {"step": [], "cost": [], "train_accuracy": [], "validation_accuracy": [],
                         "seconds": [], "epoch": [], "loss": [], "accuracy": [], "val_loss": [],
                         "val_accuracy": []}
-        self.stopping = args.stopping if args.stopping["early_stopping"] else None
         if self.stopping is not None:
             self.history.update(stopped_epoch=None, best_epoch=None)
         self._best = (np.inf, None)  # the best validation loss and its params
         self._waiting = 0  # epochs in a row without an improvement beyond tol
         self.stopped = False
+        self.segments = []
+        self._reported = 0  # segments already averaged into a record
         self._padding = None
         self.started = time.perf_counter()
 
-    def report(self, step):
-        """Evaluate the current weights, record, log and call back."""
+    def _scores(self, step):
+        """Return ``(cost, train accuracy)`` for the record at ``step``."""
         args = self.args
-        cost, acc = self.model.evaluate(self.session, self.packed, args.x, args.y)
+        if args.report == "running" and step > 0:
+            sums = np.sum([s[2:] for s in self.segments[self._reported:]], axis=0)
+            self._reported = len(self.segments)
+            return float(sums[0] / sums[2]), float(sums[1] / sums[2])
+        x, y = args.x, args.y
+        if args.report == "running" and len(x) > SAMPLE_ROWS:
+            every = math.ceil(len(x) / SAMPLE_ROWS)
+            x, y = x[::every], y[::every]
+        return self.model.evaluate(self.session, self.packed, x, y)
+
+    def report(self, step):
+        """Score the current weights (see the module's text), record, log and call back."""
+        args = self.args
+        cost, acc = self._scores(step)
         val = None
         if args.validation is not None:
             val = self.model.evaluate(self.session, self.packed, *args.validation)[1]
@@ -81,20 +118,21 @@ class Run:
     def check_finite(self, step):
         """Raise if the weights left the finite numbers (the learning rate is too high)."""
         if not np.isfinite(self.packed).all():
-            raise ValueError(f"training diverged: weights became NaN or Inf by step {step}; "
-                             f"use a smaller learning_rate than {self.args.learning_rate!r}.")
+            raise DivergedError("learning_rate", f"training diverged: weights became NaN or "
+                                f"Inf by step {step}; use a smaller learning_rate than "
+                                f"{self.args.learning_rate!r}.")
 
     def next_mark(self, step):
-        """Return the step after ``step`` at which to report (and so stop the loop)."""
+        """Return the step after ``step`` at which to report or end an epoch, and so stop."""
         every, total = self.args.report_every, self.args.total
-        if every is None:
-            return total
-        return min(total, (step // every + 1) * every)
+        mark = total if every is None else (step // every + 1) * every
+        if self.epoch_marks:
+            mark = min(mark, (step // self.args.batches + 1) * self.args.batches)
+        return min(total, mark)
 
     def run(self):
         """Train, reporting every ``report_every`` steps and at the end; return the params."""
-        from ._loop import fresh_state  # noqa: PLC0415 - TensorFlow loads on first use
-        from ._models import model_for  # noqa: PLC0415
+        from ._models import model_for  # noqa: PLC0415 - TensorFlow loads on first use
         from ._optimizers import structure  # noqa: PLC0415
 
         args = self.args
@@ -107,8 +145,10 @@ class Run:
             if reporting:
                 self.report(step)
             while step < args.total and not self.stopped:
-                step = self._advance(step, self.next_mark(step))
-                if reporting:
+                mark = self.next_mark(step)
+                step = self._advance(step, mark)
+                if reporting and (step == args.total or self.stopped
+                                  or step % args.report_every == 0):
                     self.report(step)
         return self.packed
 
@@ -137,8 +177,6 @@ class Run:
     def _advance(self, step, mark):
         if self.args.loop == "session":
             return self._advance_session(step, mark)
-        from ._loop import EPOCH_ROWS  # noqa: PLC0415
-
         args = self.args
         if self._padding is None:
             self._padding = _padded(args)
@@ -148,15 +186,15 @@ class Run:
         rate = self.model.rates.get(key)
         if rate is None:
             rate = _GUESS_SECONDS[0] + _GUESS_SECONDS[1] * args.size * len(self.packed)
-        span = 1 if self.stopping is not None else EPOCH_ROWS  # epochs one run may touch
         while step < mark and not self.stopped:
-            first = step // args.batches
+            first = step // args.batches  # a run touches at most EPOCH_ROWS epochs
             n = min(mark - step, max(1, int(_CHUNK_SECONDS / rate)),
-                    (first + span) * args.batches - step)
+                    (first + EPOCH_ROWS) * args.batches - step)
             began = time.perf_counter()
-            self.packed, self.state, table = loop.run(
+            self.packed, self.state, sums, table = loop.run(
                 self.session, self.packed, self._padding, args.learning_rate, step, n,
                 args.seed_pair, args.batches, self.state)
+            self.segments.append((step, step + n, *sums.tolist()))
             self.check_finite(step + n)
             for epoch in range(first, (step + n) // args.batches):
                 self.end_epoch(epoch, *table[epoch - first].tolist())
@@ -168,21 +206,25 @@ class Run:
     def _advance_session(self, step, mark):
         args = self.args
         stepper = self.model.stepper()
+        sums = np.zeros(3)
         with stepper.lock:
             stepper.load(self.session, unpack(self.packed, args.spec["sizes"]))
             for i in range(step, mark):
                 j = (i % args.batches) * args.size
                 x, y = args.x[j:j + args.size], args.y[j:j + args.size]
-                cost, right = stepper.step(self.session, x, y, args.learning_rate)
-                self.state = self.state._replace(
-                    sums=self.state.sums + [float(cost) * len(x), float(right)])
+                cost, hits = stepper.step(self.session, x, y, args.learning_rate)
+                batch = np.array([float(cost) * len(x), float(hits), len(x)])
+                sums += batch
+                self.state = self.state._replace(epoch_sums=self.state.epoch_sums + batch)
                 if (i + 1) % args.batches == 0:
                     self.packed = pack(stepper.read(self.session))
                     scores = (None, None) if args.validation is None else [
                         score * len(args.validation[0]) for score in
                         self.model.evaluate(self.session, self.packed, *args.validation)]
-                    self.end_epoch(i // args.batches, *self.state.sums.tolist(), *scores)
-                    self.state = self.state._replace(sums=np.zeros(2))
+                    self.end_epoch(i // args.batches, *self.state.epoch_sums[:2].tolist(),
+                                   *scores)
+                    self.state = self.state._replace(epoch_sums=np.zeros(3))
             self.packed = pack(stepper.read(self.session))
+        self.segments.append((step, mark, *sums.tolist()))
         self.check_finite(mark)
         return mark

@@ -25,7 +25,7 @@ class Stepper:
         self.learning_rate = tf1.placeholder(model.dtype, [], name="step_learning_rate")
         z, y = forward(self.variables, model.inputs, model.activation, model.output, matmul)
         self.cost = tf.reduce_mean(sample_losses(z, y, model.targets, model.loss))
-        self.right = tf.reduce_sum(correct(y, model.targets))
+        self.hits = tf.reduce_sum(correct(y, model.targets))
         trained = [v for i, v in enumerate(self.variables) if model.bias or i % 2 == 0]
         self.optimize = tf1.train.GradientDescentOptimizer(self.learning_rate).minimize(
             self.cost, var_list=trained)
@@ -35,11 +35,11 @@ class Stepper:
         session.session.run(self.loads, dict(zip(self.params, params)))
 
     def step(self, session, inputs, targets, learning_rate):
-        """Run one optimiser step on a batch; return its cost and right answers before it."""
+        """Run one optimiser step on a batch; return its cost and correct count before it."""
         feed = {self.model.inputs: inputs, self.model.targets: targets,
                 self.learning_rate: learning_rate}
-        _, cost, right = session.session.run([self.optimize, self.cost, self.right], feed)
-        return cost, right
+        _, cost, hits = session.session.run([self.optimize, self.cost, self.hits], feed)
+        return cost, hits
 
     def read(self, session):
         """Return the variables' values."""

@@ -10,11 +10,11 @@ from ._run import Run
 
 
 def train(network, samples, learning_rate, *, epochs=1, batch_size=1, shuffle=False, seed=None,
-          validation=None, report_every=200, loop="xla", callback=None, optimizer="sgd",
-          momentum=0.0, nesterov=False, beta_1=0.9, beta_2=0.999, epsilon=1e-8, alpha=0.0,
-          schedule="constant", power_t=0.5, decay_rate=0.5, decay_epochs=10,
-          early_stopping=False, validation_fraction=0.1, patience=10, tol=1e-4,
-          restore_best=True):
+          validation=None, report_every=200, report="running", loop="xla", callback=None,
+          optimizer="sgd", momentum=0.0, nesterov=False, beta_1=0.9, beta_2=0.999,
+          epsilon=1e-8, alpha=0.0, schedule="constant", power_t=0.5, decay_rate=0.5,
+          decay_epochs=10, early_stopping=False, validation_fraction=0.1, patience=10,
+          tol=1e-4, restore_best=True):
     """Train a copy of ``network`` and return it with its history.
 
     The defaults are plain gradient descent at a constant rate (k9's and the
@@ -48,6 +48,13 @@ def train(network, samples, learning_rate, *, epochs=1, batch_size=1, shuffle=Fa
         Steps (updates) between history records, which are also logged at
         INFO level to the ``"k9tf"`` logger in the article's words. A record is
         always taken after the last step too. None records nothing.
+    report : {"running", "full"}, default="running"
+        What a record's ``cost`` and ``train_accuracy`` measure. ``"running"``
+        (nearly free): the mean loss and accuracy of the batches of the steps
+        since the previous record, each with the weights before its update (as
+        Keras reports), and at step 0 those of at most 4096 evenly spaced
+        samples. ``"full"``: the whole of ``samples`` with the weights of the
+        record's step (one forward pass of the data set per record).
     loop : {"xla", "session"}, default="xla"
         ``"xla"`` runs the steps inside one XLA-compiled TensorFlow loop;
         ``"session"`` is the article's reference: one ``Session.run`` a step,
@@ -101,14 +108,15 @@ def train(network, samples, learning_rate, *, epochs=1, batch_size=1, shuffle=Fa
     network : dict
         The trained network.
     history : dict
-        Lists ``step``, ``cost`` (mean loss over ``samples``), ``train_accuracy``,
-        ``validation_accuracy`` (None entries without ``validation``) and
-        ``seconds`` since the call began, one entry per record; and Keras'
-        per-epoch lists ``epoch`` (0, 1, ...), ``loss`` and ``accuracy`` (the
-        means over the epoch's batches, taken as it trains, the penalty
-        included), ``val_loss`` and ``val_accuracy`` (after the epoch; None
-        without validation). With ``early_stopping`` also ``stopped_epoch``
-        (None if it ran all ``epochs``) and ``best_epoch``.
+        Lists ``step``, ``cost`` (mean loss, see ``report``), ``train_accuracy``,
+        ``validation_accuracy`` (of the weights at the record's step; None
+        entries without ``validation``) and ``seconds`` since the call began,
+        one entry per record; and Keras' per-epoch lists ``epoch`` (0, 1, ...),
+        ``loss`` and ``accuracy`` (the means over the epoch's batches, each
+        with the weights before its update, the penalty included),
+        ``val_loss`` and ``val_accuracy`` (after the epoch; None without
+        validation). With ``early_stopping`` also ``stopped_epoch`` (None if
+        it ran all ``epochs``) and ``best_epoch``.
 
     Raises
     ------
@@ -125,7 +133,7 @@ def train(network, samples, learning_rate, *, epochs=1, batch_size=1, shuffle=Fa
     """
     args = check_arguments(
         network, samples, learning_rate, epochs, batch_size, shuffle, seed, validation,
-        report_every, loop, callback, optimizer,
+        report_every, report, loop, callback, optimizer,
         {"momentum": momentum, "nesterov": nesterov, "beta_1": beta_1, "beta_2": beta_2,
          "epsilon": epsilon, "alpha": alpha, "schedule": schedule, "power_t": power_t,
          "decay_rate": decay_rate, "decay_epochs": decay_epochs},
@@ -163,11 +171,11 @@ def train_data(network, samples, learning_rate, *, batch_size=1, shuffle=False, 
 
 
 def train_epochs(n, network, samples, learning_rate, *, batch_size=1, shuffle=False, seed=None,
-                 validation=None, report_every=None, loop="xla", callback=None,
-                 optimizer="sgd", momentum=0.0, nesterov=False, beta_1=0.9, beta_2=0.999,
-                 epsilon=1e-8, alpha=0.0, schedule="constant", power_t=0.5, decay_rate=0.5,
-                 decay_epochs=10, early_stopping=False, validation_fraction=0.1, patience=10,
-                 tol=1e-4, restore_best=True):
+                 validation=None, report_every=None, report="running", loop="xla",
+                 callback=None, optimizer="sgd", momentum=0.0, nesterov=False, beta_1=0.9,
+                 beta_2=0.999, epsilon=1e-8, alpha=0.0, schedule="constant", power_t=0.5,
+                 decay_rate=0.5, decay_epochs=10, early_stopping=False, validation_fraction=0.1,
+                 patience=10, tol=1e-4, restore_best=True):
     """Train a copy of ``network`` for ``n`` passes over ``samples`` (k9's ``train-epochs``).
 
     Parameters
@@ -176,7 +184,7 @@ def train_epochs(n, network, samples, learning_rate, *, batch_size=1, shuffle=Fa
         Number of epochs, >= 0.
     network, samples, learning_rate
         As for :func:`train`.
-    batch_size, shuffle, seed, validation, report_every, loop, callback
+    batch_size, shuffle, seed, validation, report_every, report, loop, callback
         As for :func:`train`, but nothing is reported unless ``report_every``
         is given.
     optimizer, momentum, nesterov, beta_1, beta_2, epsilon, alpha, schedule, power_t
@@ -200,9 +208,9 @@ def train_epochs(n, network, samples, learning_rate, *, batch_size=1, shuffle=Fa
     """
     return train(network, samples, learning_rate, epochs=n, batch_size=batch_size,
                  shuffle=shuffle, seed=seed, validation=validation, report_every=report_every,
-                 loop=loop, callback=callback, optimizer=optimizer, momentum=momentum,
-                 nesterov=nesterov, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, alpha=alpha,
-                 schedule=schedule, power_t=power_t, decay_rate=decay_rate,
-                 decay_epochs=decay_epochs, early_stopping=early_stopping,
-                 validation_fraction=validation_fraction, patience=patience, tol=tol,
-                 restore_best=restore_best)[0]
+                 report=report, loop=loop, callback=callback, optimizer=optimizer,
+                 momentum=momentum, nesterov=nesterov, beta_1=beta_1, beta_2=beta_2,
+                 epsilon=epsilon, alpha=alpha, schedule=schedule, power_t=power_t,
+                 decay_rate=decay_rate, decay_epochs=decay_epochs,
+                 early_stopping=early_stopping, validation_fraction=validation_fraction,
+                 patience=patience, tol=tol, restore_best=restore_best)[0]

@@ -11,7 +11,6 @@ refused on the way in and never produced on the way out.
 
 import ctypes
 import inspect
-import re
 import sys
 import traceback
 
@@ -19,7 +18,14 @@ from .._version import __version__
 from ..data import accuracy, sample_logic_fn
 from ..engine import RUNTIME, forward, train, train_data, train_epochs
 from ..files import export, load_network, save_network
-from ..model import MAX_LAYERS, MAX_SAMPLES, MAX_UNITS, construct_network, from_k9
+from ..model import (
+    MAX_LAYERS,
+    MAX_SAMPLES,
+    MAX_UNITS,
+    builtin_name,
+    construct_network,
+    from_k9,
+)
 from ..tools import encode_table, predict, predict_proba, sweep
 from ._codec import FORMAT, pack, unpack
 from ._interrupt import interrupt, interruptible
@@ -149,10 +155,10 @@ _PARAMETERS = {
 }
 
 
-def _argument(name, message):
-    """Return the argument an error message starts with, if function ``name`` takes it."""
-    first = re.match(r"\w*", message).group()
-    return first if first in _PARAMETERS.get(name, ()) else None
+def _argument(name, error):
+    """Return the argument ``error`` names, if function ``name`` takes it."""
+    argument = getattr(error, "argument", None)
+    return argument if argument in _PARAMETERS.get(name, ()) else None
 
 
 def call(frame):
@@ -186,9 +192,9 @@ def call(frame):
         return pack({"ok": result})
     except (Exception, KeyboardInterrupt) as error:  # every failure is data for the JVM
         return pack({"error": {
-            "type": type(error).__name__,
+            "type": builtin_name(error),
             "message": str(error),
-            "arg": _argument(name, str(error)),
+            "arg": _argument(name, error),
             "traceback": traceback.format_exc(),
         }})
 

@@ -4,6 +4,15 @@ Nothing here imports TensorFlow; every other layer builds on these values.
 """
 
 from ._cache import checked_network
+from ._errors import (
+    ArgumentError,
+    DivergedError,
+    InvalidType,
+    InvalidValue,
+    argument_of,
+    builtin_name,
+    rephrased,
+)
 from ._layout import count, layer_pairs, pack, shapes_of, slices_of, to_layers, unpack
 from ._network import construct_network, from_k9, make_network
 from ._presets import (
@@ -57,12 +66,13 @@ from ._validation import (
 __all__ = [
     "ACTIVATIONS", "DATA_FORMAT_VERSION", "DATA_KEYS", "DTYPES", "FORMAT_VERSION", "INITS",
     "LOSSES", "MAX_EPOCHS", "MAX_FILE_BYTES", "MAX_LAYERS", "MAX_PARAMETERS", "MAX_SAMPLES",
-    "MAX_TABLE_BYTES", "MAX_UNITS", "MAX_VALUES", "NETWORK_KEYS", "OPTIMIZERS", "OPTION_VALUES",
-    "OUTPUTS", "PLAIN", "PRESETS", "SCHEDULES", "STOPPING", "brief", "check_batch_size",
-    "check_choice", "check_data", "check_early_stopping",
-    "check_epochs", "check_inputs", "check_int", "check_learning_rate", "check_matrix",
-    "check_network", "check_optimizer", "check_options", "check_samples", "check_seed",
-    "check_sizes", "checked_network", "construct_network", "count", "from_k9", "is_plain",
-    "layer_pairs", "make_network", "pack", "plural", "shapes_of", "slices_of", "to_layers",
+    "MAX_TABLE_BYTES", "MAX_UNITS", "MAX_VALUES", "ArgumentError", "DivergedError",
+    "InvalidType", "InvalidValue", "NETWORK_KEYS", "OPTIMIZERS", "OPTION_VALUES", "OUTPUTS",
+    "PLAIN", "PRESETS", "SCHEDULES", "STOPPING", "argument_of", "brief", "builtin_name",
+    "check_batch_size", "check_choice", "check_data", "check_early_stopping", "check_epochs",
+    "check_inputs", "check_int", "check_learning_rate", "check_matrix", "check_network",
+    "check_optimizer", "check_options", "check_samples", "check_seed", "check_sizes",
+    "checked_network", "construct_network", "count", "from_k9", "is_plain", "layer_pairs",
+    "make_network", "pack", "plural", "rephrased", "shapes_of", "slices_of", "to_layers",
     "unpack",
 ]

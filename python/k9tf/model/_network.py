@@ -5,6 +5,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._errors import InvalidType, InvalidValue, rephrased
 from ._layout import to_layers
 from ._presets import DATA_FORMAT_VERSION, FORMAT_VERSION, MAX_LAYERS
 from ._validation import brief, check_network, check_options, check_seed, check_sizes
@@ -132,18 +133,19 @@ def from_k9(k9_network):
     ([2, 2], [[0.1, 0.2], [0.3, 0.4]])
     """
     if isinstance(k9_network, (str, bytes)) or not isinstance(k9_network, Sequence):
-        raise TypeError(f"k9_network must be k9's network vector, got {brief(k9_network)}.")
+        raise InvalidType("k9_network", "k9_network must be k9's network vector, got "
+                                        f"{brief(k9_network)}.")
     if len(k9_network) < 3 or len(k9_network) % 2 == 0:
-        raise ValueError("k9_network must be [input W hidden W ... output]: an odd number "
-                         f"(>= 3) of items, got {len(k9_network):,}.")
+        raise InvalidValue("k9_network", "k9_network must be [input W hidden W ... output]: an "
+                                         f"odd number (>= 3) of items, got {len(k9_network):,}.")
     if len(k9_network) > 2 * MAX_LAYERS + 1:
-        raise ValueError(f"k9_network has {len(k9_network) // 2:,} weight matrices; k9tf builds "
-                         f"at most {MAX_LAYERS} layers.")
+        raise InvalidValue("k9_network", f"k9_network has {len(k9_network) // 2:,} weight "
+                                         f"matrices; k9tf builds at most {MAX_LAYERS} layers.")
     sizes = []
     for i, item in enumerate(k9_network):
         kind = "a neuron vector" if i % 2 == 0 else "a weight matrix (one row per neuron below)"
         if isinstance(item, (str, bytes)) or not isinstance(item, (Sequence, np.ndarray)):
-            raise TypeError(f"k9_network[{i}] must be {kind}, got {brief(item)}.")
+            raise InvalidType("k9_network", f"k9_network[{i}] must be {kind}, got {brief(item)}.")
         if i % 2 == 0:
             sizes.append(len(item))
     try:
@@ -156,5 +158,6 @@ def from_k9(k9_network):
                                       **check_options(sizes, "k9", {}), "seed": None,
                                       "layers": layers})
     except (TypeError, ValueError) as error:
-        raise type(error)(f"k9_network is not a valid k9 network: {error}") from None
+        raise rephrased(error, f"k9_network is not a valid k9 network: {error}",
+                        "k9_network") from None
     return make_network(spec, params, None)

@@ -7,6 +7,7 @@ loop from; nothing here imports TensorFlow, so a bad option fails at once.
 import math
 from numbers import Real
 
+from ._errors import InvalidType, InvalidValue
 from ._validation import brief, check_choice, check_int
 
 OPTIMIZERS = ("sgd", "adam")
@@ -29,7 +30,7 @@ STOPPING = {"early_stopping": False, "validation_fraction": 0.1, "patience": 10,
 def _real(value, name, *, low=None, high=None, low_open=False, high_open=False):
     """Return ``value`` as a finite float within the bounds (open or closed)."""
     if isinstance(value, bool) or not isinstance(value, Real):
-        raise TypeError(f"{name} must be a real number, got {brief(value)} of type "
+        raise InvalidType(name, f"{name} must be a real number, got {brief(value)} of type "
                         f"{type(value).__name__}.")
     value = float(value)
     below = low is not None and (value <= low if low_open else value < low)
@@ -39,13 +40,13 @@ def _real(value, name, *, low=None, high=None, low_open=False, high_open=False):
             text for text in (
                 None if low is None else f"{'>' if low_open else '>='} {low}",
                 None if high is None else f"{'<' if high_open else '<='} {high}") if text)
-        raise ValueError(f"{name} must be a finite number {bounds}, got {value!r}.")
+        raise InvalidValue(name, f"{name} must be a finite number {bounds}, got {value!r}.")
     return value
 
 
 def _flag(value, name):
     if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False, got {brief(value)}.")
+        raise InvalidType(name, f"{name} must be True or False, got {brief(value)}.")
     return value
 
 
@@ -76,8 +77,9 @@ def check_optimizer(optimizer, *, momentum, nesterov, beta_1, beta_2, epsilon, a
     if options["optimizer"] == "adam":
         for name in ("momentum", "nesterov"):
             if options[name] != PLAIN[name]:
-                raise ValueError(f"{name} is an option of optimizer='sgd'; Adam keeps its own "
-                                 f"moments (beta_1, beta_2), got {name}={options[name]!r}.")
+                raise InvalidValue(name, f"{name} is an option of optimizer='sgd'; Adam keeps "
+                                   f"its own moments (beta_1, beta_2), got "
+                                   f"{name}={options[name]!r}.")
     return options
 
 

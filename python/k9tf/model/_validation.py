@@ -16,6 +16,7 @@ from numbers import Integral, Real
 
 import numpy as np
 
+from ._errors import InvalidType, InvalidValue, argument_of, rephrased
 from ._layout import count
 from ._presets import (
     DATA_FORMAT_VERSION,
@@ -90,12 +91,14 @@ def _is_vector(value):
 def check_int(value, name, *, minimum=0, maximum=None):
     """Return ``value`` as an int, refusing bools, floats and values outside the bounds."""
     if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be an int, got {brief(value)} of type "
-                        f"{type(value).__name__}.")
+        raise InvalidType(argument_of(name), f"{name} must be an int, got {brief(value)} of type "
+                                             f"{type(value).__name__}.")
     if value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value!r}.")
+        raise InvalidValue(argument_of(name), f"{name} must be an int >= {minimum}, got "
+                                              f"{value!r}.")
     if maximum is not None and value > maximum:
-        raise ValueError(f"{name} must be at most {maximum:,} (k9tf's limit), got {value:,}.")
+        raise InvalidValue(argument_of(name), f"{name} must be at most {maximum:,} (k9tf's "
+                                              f"limit), got {value:,}.")
     return int(value)
 
 
@@ -105,7 +108,7 @@ def check_seed(seed, name="seed"):
         return None
     seed = check_int(seed, name)
     if seed >= 2**63:
-        raise ValueError(f"{name} must be below 2**63, got {seed!r}.")
+        raise InvalidValue(argument_of(name), f"{name} must be below 2**63, got {seed!r}.")
     return seed
 
 
@@ -117,9 +120,11 @@ def check_epochs(epochs, name="epochs"):
 def check_learning_rate(learning_rate):
     """Return ``learning_rate`` as a finite float > 0."""
     if isinstance(learning_rate, bool) or not isinstance(learning_rate, Real):
-        raise TypeError(f"learning_rate must be a real number, got {brief(learning_rate)}.")
+        raise InvalidType("learning_rate", "learning_rate must be a real number, got "
+                                           f"{brief(learning_rate)}.")
     if not math.isfinite(learning_rate) or learning_rate <= 0:
-        raise ValueError(f"learning_rate must be a finite number > 0, got {learning_rate!r}.")
+        raise InvalidValue("learning_rate", "learning_rate must be a finite number > 0, got "
+                                            f"{learning_rate!r}.")
     return float(learning_rate)
 
 
@@ -131,7 +136,8 @@ def check_batch_size(batch_size):
 def check_choice(value, name, choices):
     """Return ``value`` if it is one of ``choices``."""
     if not isinstance(value, str) or value not in choices:
-        raise ValueError(f"{name} must be one of {', '.join(choices)}; got {brief(value)}.")
+        raise InvalidValue(argument_of(name), f"{name} must be one of {', '.join(choices)}; got "
+                                              f"{brief(value)}.")
     return value
 
 
@@ -142,21 +148,23 @@ def check_sizes(sizes):
     checked against k9tf's limits before anything is built.
     """
     if not _is_vector(sizes):
-        raise TypeError(f"sizes must be a sequence of ints, got {brief(sizes)}.")
+        raise InvalidType("sizes", f"sizes must be a sequence of ints, got {brief(sizes)}.")
     if len(sizes) < 2:
-        raise ValueError(f"sizes needs at least an input and an output size, got {brief(sizes)}.")
+        raise InvalidValue("sizes", "sizes needs at least an input and an output size, got "
+                                    f"{brief(sizes)}.")
     if len(sizes) - 1 > MAX_LAYERS:
-        raise ValueError(f"sizes gives {plural(len(sizes) - 1, 'layer')}; k9tf builds at most "
-                         f"{MAX_LAYERS} (sizes has at most {MAX_LAYERS + 1} items).")
+        raise InvalidValue("sizes", f"sizes gives {plural(len(sizes) - 1, 'layer')}; k9tf builds "
+                                    f"at most {MAX_LAYERS} (sizes has at most {MAX_LAYERS + 1} "
+                                    "items).")
     sizes = [check_int(n, "sizes", minimum=1) for n in sizes]
     widest = max(sizes)
     if widest > MAX_UNITS:
-        raise ValueError(f"sizes has a layer of {widest:,} units; k9tf builds layers of at most "
-                         f"{MAX_UNITS:,}.")
+        raise InvalidValue("sizes", f"sizes has a layer of {widest:,} units; k9tf builds layers "
+                                    f"of at most {MAX_UNITS:,}.")
     parameters = count(sizes)
     if parameters > MAX_PARAMETERS:
-        raise ValueError(f"sizes {brief(sizes)} would need {parameters:,} parameters; k9tf "
-                         f"builds at most {MAX_PARAMETERS:,}.")
+        raise InvalidValue("sizes", f"sizes {brief(sizes)} would need {parameters:,} parameters; "
+                                    f"k9tf builds at most {MAX_PARAMETERS:,}.")
     return sizes
 
 
@@ -169,17 +177,17 @@ def check_options(sizes, model, overrides):
             continue
         if key == "bias":
             if not isinstance(value, bool):
-                raise TypeError(f"bias must be True or False, got {brief(value)}.")
+                raise InvalidType("bias", f"bias must be True or False, got {brief(value)}.")
             options[key] = value
         else:
             options[key] = check_choice(value, key, OPTION_VALUES[key])
     if options["loss"] == "softmax-cross-entropy":
         if options["output"] not in ("softmax", "linear"):
-            raise ValueError("loss='softmax-cross-entropy' needs output='softmax' or 'linear', "
-                             f"got output={options['output']!r}.")
+            raise InvalidValue("loss", "loss='softmax-cross-entropy' needs output='softmax' or "
+                                       f"'linear', got output={options['output']!r}.")
         if sizes[-1] < 2:
-            raise ValueError("loss='softmax-cross-entropy' needs at least 2 outputs, "
-                             f"got sizes={sizes!r}.")
+            raise InvalidValue("loss", "loss='softmax-cross-entropy' needs at least 2 outputs, "
+                                       f"got sizes={sizes!r}.")
     return options
 
 
@@ -189,22 +197,24 @@ def check_options(sizes, model, overrides):
 def _check_cell(value, where, dtype):
     """Raise the error a single bad value deserves; return quietly if it is a good number."""
     if isinstance(value, _BOOL_TYPES):
-        raise TypeError(f"{where} must be a number, got {bool(value)} (booleans are not numbers "
-                        "here; use 1 or 0).")
+        raise InvalidType(argument_of(where), f"{where} must be a number, got {bool(value)} "
+                                              "(booleans are not numbers here; use 1 or 0).")
     if isinstance(value, np.generic):
         value = value.item()
     if not isinstance(value, (int, float)):
-        raise TypeError(f"{where} must be a number, got {brief(value)}.")
+        raise InvalidType(argument_of(where), f"{where} must be a number, got {brief(value)}.")
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"{where} must be a finite number (no NaN or Inf), got {value!r}.")
+        raise InvalidValue(argument_of(where), f"{where} must be a finite number (no NaN or "
+                                               f"Inf), got {value!r}.")
     try:
         as_float = float(value)
     except OverflowError:
         as_float = math.inf
     with np.errstate(over="ignore"):
         if not np.isfinite(np.asarray(as_float, dtype)):
-            raise ValueError(f"{where} must be within {dtype}'s range "
-                             f"(±{float(np.finfo(dtype).max):.8g}), got {brief(value)}.")
+            raise InvalidValue(argument_of(where), f"{where} must be within {dtype}'s range "
+                                                   f"(±{float(np.finfo(dtype).max):.8g}), got "
+                                                   f"{brief(value)}.")
 
 
 def _explain(rows, width, dtype, row_name, cell_name, takes):
@@ -215,10 +225,12 @@ def _explain(rows, width, dtype, row_name, cell_name, takes):
     """
     for i, row in enumerate(rows):
         if not _is_vector(row):
-            raise TypeError(f"{row_name(i)} must be a list of {plural(width, 'number')}, "
-                            f"got {brief(row)}.")
+            raise InvalidType(argument_of(row_name(i)), f"{row_name(i)} must be a list of "
+                                                        f"{plural(width, 'number')}, got "
+                                                        f"{brief(row)}.")
         if len(row) != width:
-            raise ValueError(f"{row_name(i)} has {plural(len(row), 'value')}, {takes}.")
+            raise InvalidValue(argument_of(row_name(i)), f"{row_name(i)} has "
+                                                         f"{plural(len(row), 'value')}, {takes}.")
         for j, value in enumerate(row):
             _check_cell(value, cell_name(i, j), dtype)
     return np.array([[float(value) for value in row] for row in rows])
@@ -270,9 +282,11 @@ def _table(rows, width, dtype, row_name, cell_name, takes):
 def _check_count(rows, name, units, limit_name="rows"):
     """Refuse more rows than k9tf evaluates in one call, before reading any of them."""
     if units is not None and len(rows) * units > MAX_VALUES:
-        raise ValueError(f"{name} has {plural(len(rows), 'row')} for a network of "
-                         f"{units:,} units, {len(rows) * units:,} values; k9tf evaluates at "
-                         f"most {MAX_VALUES:,} ({limit_name} x units) per call.")
+        raise InvalidValue(argument_of(name), f"{name} has {plural(len(rows), 'row')} for a "
+                                              f"network of {units:,} units, "
+                                              f"{len(rows) * units:,} values; k9tf evaluates at "
+                                              f"most {MAX_VALUES:,} ({limit_name} x units) per "
+                                              "call.")
 
 
 def check_matrix(value, name, dtype="float64", width=None, takes=None):
@@ -282,17 +296,19 @@ def check_matrix(value, name, dtype="float64", width=None, takes=None):
     arguments; ``takes`` completes "row i has k values, ..." when ``width`` is given.
     """
     if not _is_vector(value):
-        raise TypeError(f"{name} must be a list of rows of numbers, got {brief(value)}.")
+        raise InvalidType(argument_of(name), f"{name} must be a list of rows of numbers, got "
+                                             f"{brief(value)}.")
     if len(value) == 0:
-        raise ValueError(f"{name} must not be empty.")
+        raise InvalidValue(argument_of(name), f"{name} must not be empty.")
     first = value[0]
     if width is None:
         if not _is_vector(first):
-            raise TypeError(f"{name} row 0 must be a list of numbers, got {brief(first)}.")
+            raise InvalidType(argument_of(name), f"{name} row 0 must be a list of numbers, got "
+                                                 f"{brief(first)}.")
         width = len(first)
     _check_count(value, name, max(width, 1))
     if width == 0:
-        raise ValueError(f"{name} rows must not be empty.")
+        raise InvalidValue(argument_of(name), f"{name} rows must not be empty.")
     return _table(value, width, dtype, lambda i: f"{name} row {i}",
                   lambda i, j: f"{name}[{i}][{j}]", takes or f"{name} row 0 has {width}")
 
@@ -307,48 +323,48 @@ def check_network(network):
     list ``[w0, b0, w1, b1, ...]`` of numpy arrays.
     """
     if not isinstance(network, Mapping):
-        raise TypeError(f"network must be a dict, got {type(network).__name__}.")
+        raise InvalidType("network", f"network must be a dict, got {type(network).__name__}.")
     version = network.get("version")
     if (isinstance(version, bool) or not isinstance(version, Integral)
             or version not in (FORMAT_VERSION, DATA_FORMAT_VERSION)):
-        raise ValueError(f"network version must be {FORMAT_VERSION} or {DATA_FORMAT_VERSION} "
-                         f"(with data), got {brief(version)}.")
+        raise InvalidValue("network", f"network version must be {FORMAT_VERSION} or "
+                                      f"{DATA_FORMAT_VERSION} (with data), got {brief(version)}.")
     keys = NETWORK_KEYS + (("data",) if version == DATA_FORMAT_VERSION else ())
     missing = [k for k in keys if k not in network]
     unknown = [k for k in network if k not in keys]
     if missing or unknown:
-        raise ValueError(f"network is malformed: missing keys {missing}, unknown keys "
-                         f"{brief(unknown)}.")
+        raise InvalidValue("network", f"network is malformed: missing keys {missing}, unknown "
+                                      f"keys {brief(unknown)}.")
     overrides = {k: network[k] for k in ("activation", "output", "loss", "bias", "init", "dtype")}
     if any(v is None for v in overrides.values()):
-        raise ValueError(f"network options must not be None, got {overrides!r}.")
+        raise InvalidValue("network", f"network options must not be None, got {overrides!r}.")
     try:
         sizes = check_sizes(network["sizes"])
         options = check_options(sizes, network["model"], overrides)
     except (TypeError, ValueError) as error:
-        raise type(error)(f"network {error}") from None
+        raise rephrased(error, f"network {error}", "network") from None
     check_seed(network["seed"], "network seed")
     layers = network["layers"]
     if not _is_vector(layers) or len(layers) != len(sizes) - 1:
-        raise ValueError(f"network layers must be a list of {len(sizes) - 1} layers for sizes "
-                         f"{brief(sizes)}, got {brief(layers)}.")
+        raise InvalidValue("network", f"network layers must be a list of {len(sizes) - 1} layers "
+                                      f"for sizes {brief(sizes)}, got {brief(layers)}.")
     dtype = options["dtype"]
     params = []
     for i, (layer, n_in, n_out) in enumerate(zip(layers, sizes[:-1], sizes[1:])):
         if not isinstance(layer, Mapping) or set(layer) != {"weights", "biases"}:
-            raise ValueError(f"network layer {i} must be a dict with keys 'weights' and "
-                             f"'biases', got {brief(layer)}.")
+            raise InvalidValue("network", f"network layer {i} must be a dict with keys 'weights' "
+                                          f"and 'biases', got {brief(layer)}.")
         name = f"network layer {i}"
         weights, biases = layer["weights"], layer["biases"]
         if not _is_vector(weights) or len(weights) != n_in:
-            raise ValueError(f"{name} weights must be {n_in}x{n_out} (one row per unit below), "
-                             f"got {brief(weights)}.")
+            raise InvalidValue(argument_of(name), f"{name} weights must be {n_in}x{n_out} (one "
+                                                  f"row per unit below), got {brief(weights)}.")
         params.append(_table(weights, n_out, dtype, lambda r, name=name: f"{name} weights row {r}",
                              lambda r, c, name=name: f"{name} weights[{r}][{c}]",
                              f"the layer has {plural(n_out, 'unit')} (weights {n_in}x{n_out})"))
         if not _is_vector(biases):
-            raise ValueError(f"{name} biases must be a list of {n_out} numbers, "
-                             f"got {brief(biases)}.")
+            raise InvalidValue(argument_of(name), f"{name} biases must be a list of {n_out} "
+                                                  f"numbers, got {brief(biases)}.")
         rows = biases[np.newaxis] if isinstance(biases, np.ndarray) else [biases]
         params.append(_table(rows, n_out, dtype, lambda r, name=name: f"{name} biases",
                              lambda r, c, name=name: f"{name} biases[{c}]",
@@ -362,9 +378,11 @@ def check_network(network):
 def _check_names(names, name, n):
     """Return ``names`` as a list of ``n`` distinct non-empty strings."""
     if not _is_vector(names) or len(names) != n:
-        raise ValueError(f"{name} must be a list of {plural(n, 'name')}, got {brief(names)}.")
+        raise InvalidValue(argument_of(name),
+                           f"{name} must be a list of {plural(n, 'name')}, got {brief(names)}.")
     if not all(isinstance(v, str) and v for v in names) or len(set(names)) != n:
-        raise ValueError(f"{name} must hold distinct non-empty strings, got {brief(names)}.")
+        raise InvalidValue(argument_of(name),
+                           f"{name} must hold distinct non-empty strings, got {brief(names)}.")
     return list(names)
 
 
@@ -373,20 +391,22 @@ def _check_label(value, name):
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise TypeError(f"{name} must hold strings or numbers, got {brief(value)}.")
+        raise InvalidType(argument_of(name),
+                          f"{name} must hold strings or numbers, got {brief(value)}.")
     if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"{name} must hold finite numbers, got {value!r}.")
+        raise InvalidValue(argument_of(name), f"{name} must hold finite numbers, got {value!r}.")
     return value
 
 
 def _check_vector(values, name, n, positive=False):
     """Return ``values`` as a list of ``n`` finite floats (each > 0 if ``positive``)."""
     if not _is_vector(values) or len(values) != n:
-        raise ValueError(f"{name} must be a list of {plural(n, 'number')}, got {brief(values)}.")
+        raise InvalidValue(argument_of(name),
+                           f"{name} must be a list of {plural(n, 'number')}, got {brief(values)}.")
     for i, value in enumerate(values):
         _check_cell(value, f"{name}[{i}]", "float64")
         if positive and not value > 0:
-            raise ValueError(f"{name}[{i}] must be > 0, got {value!r}.")
+            raise InvalidValue(argument_of(name), f"{name}[{i}] must be > 0, got {value!r}.")
     return [float(v) for v in values]
 
 
@@ -402,10 +422,11 @@ def check_data(data, sizes, loss, name="data"):
     Clojure keywords, which the Clojure side gives back as keywords).
     """
     if not isinstance(data, Mapping):
-        raise TypeError(f"{name} must be a dict, got {brief(data)}.")
+        raise InvalidType(argument_of(name), f"{name} must be a dict, got {brief(data)}.")
     unknown = [k for k in data if k not in DATA_KEYS]
     if unknown:
-        raise ValueError(f"{name} has unknown keys {brief(unknown)}; it may hold "
+        raise InvalidValue(argument_of(name),
+                           f"{name} has unknown keys {brief(unknown)}; it may hold "
                          f"{', '.join(DATA_KEYS)}.")
     checked = {}
     if "features" in data:
@@ -413,34 +434,39 @@ def check_data(data, sizes, loss, name="data"):
     if "target" in data:
         target = data["target"]
         if not isinstance(target, str) or not target:
-            raise TypeError(f"{name} target must be a non-empty string, got {brief(target)}.")
+            raise InvalidType(argument_of(name),
+                              f"{name} target must be a non-empty string, got {brief(target)}.")
         checked["target"] = target
     if "classes" in data:
         classes = data["classes"]
         if loss != "softmax-cross-entropy":
-            raise ValueError(f"{name} classes need a softmax cross-entropy network, got "
+            raise InvalidValue(argument_of(name),
+                               f"{name} classes need a softmax cross-entropy network, got "
                              f"loss={loss!r}.")
         if not _is_vector(classes) or len(classes) != sizes[-1]:
-            raise ValueError(f"{name} classes must be a list of {plural(sizes[-1], 'label')} "
+            raise InvalidValue(argument_of(name),
+                               f"{name} classes must be a list of {plural(sizes[-1], 'label')} "
                              f"(one per output), got {brief(classes)}.")
         classes = [_check_label(v, f"{name} classes") for v in classes]
         if len(set(classes)) != len(classes):
-            raise ValueError(f"{name} classes must be distinct, got {brief(classes)}.")
+            raise InvalidValue(argument_of(name),
+                               f"{name} classes must be distinct, got {brief(classes)}.")
         checked["classes"] = classes
     if "scaler" in data:
         scaler = data["scaler"]
         if not isinstance(scaler, Mapping) or set(scaler) != {"mean", "scale"}:
-            raise ValueError(f"{name} scaler must be a dict with keys 'mean' and 'scale', got "
+            raise InvalidValue(argument_of(name),
+                               f"{name} scaler must be a dict with keys 'mean' and 'scale', got "
                              f"{brief(scaler)}.")
         checked["scaler"] = {
             "mean": _check_vector(scaler["mean"], f"{name} scaler mean", sizes[0]),
             "scale": _check_vector(scaler["scale"], f"{name} scaler scale", sizes[0], True)}
     if "keywords" in data:
         if not isinstance(data["keywords"], bool):
-            raise TypeError(f"{name} keywords must be True or False, got "
+            raise InvalidType(argument_of(name), f"{name} keywords must be True or False, got "
                             f"{brief(data['keywords'])}.")
         if data["keywords"] and "classes" not in checked:
-            raise ValueError(f"{name} keywords=True needs classes.")
+            raise InvalidValue(argument_of(name), f"{name} keywords=True needs classes.")
         checked["keywords"] = data["keywords"]
     return checked
 
@@ -455,18 +481,18 @@ def check_inputs(inputs, n_in, dtype, *, units=None):
     may evaluate; None counts only the input layer.
     """
     if not _is_vector(inputs):
-        raise TypeError(f"input must be a list of numbers or a list of such lists, "
-                        f"got {brief(inputs)}.")
+        raise InvalidType("input", "input must be a list of numbers or a list of such lists, got "
+                                   f"{brief(inputs)}.")
     if isinstance(inputs, np.ndarray) and inputs.ndim > 2:
-        raise ValueError(f"input must be one row of numbers or a list of rows, got an array "
-                         f"of shape {inputs.shape}.")
+        raise InvalidValue("input", "input must be one row of numbers or a list of rows, got an "
+                                    f"array of shape {inputs.shape}.")
     if len(inputs) == 0:
-        raise ValueError("input must not be empty.")
+        raise InvalidValue("input", "input must not be empty.")
     takes = f"the network takes {n_in}"
     single = inputs.ndim == 1 if isinstance(inputs, np.ndarray) else not _is_vector(inputs[0])
     if single:
         if len(inputs) != n_in:
-            raise ValueError(f"input has {plural(len(inputs), 'value')}, {takes}.")
+            raise InvalidValue("input", f"input has {plural(len(inputs), 'value')}, {takes}.")
         rows = inputs[np.newaxis] if isinstance(inputs, np.ndarray) else [inputs]
         return _table(rows, n_in, dtype, lambda i: "input", lambda i, j: f"input[{j}]",
                       takes), True
@@ -481,12 +507,12 @@ def _bounded(samples, name):
              "turn, each call continuing from the network the last one returned")
     if hasattr(samples, "__len__"):
         if len(samples) > MAX_SAMPLES:
-            raise ValueError(f"{name} has {len(samples):,} items; {limit}.")
+            raise InvalidValue(argument_of(name), f"{name} has {len(samples):,} items; {limit}.")
         return samples if isinstance(samples, Sequence) else list(samples)
     items = list(itertools.islice(samples, MAX_SAMPLES + 1))
     if len(items) > MAX_SAMPLES:
-        raise ValueError(f"{name} yields more than {MAX_SAMPLES:,} items (an endless "
-                         f"iterator?); {limit}.")
+        raise InvalidValue(argument_of(name), f"{name} yields more than {MAX_SAMPLES:,} items "
+                                              f"(an endless iterator?); {limit}.")
     return items
 
 
@@ -503,25 +529,27 @@ def check_samples(samples, n_in, n_out, dtype, name="samples", *, units=None):
     if isinstance(samples, (tuple, Mapping)):
         if isinstance(samples, tuple):
             if len(samples) != 2:
-                raise ValueError(f"{name} as a tuple must be (inputs, labels), got "
-                                 f"{plural(len(samples), 'item')}.")
+                raise InvalidValue(argument_of(name), f"{name} as a tuple must be (inputs, "
+                                                      "labels), got "
+                                                      f"{plural(len(samples), 'item')}.")
             inputs, labels = samples
         else:
             if set(samples) != {"inputs", "labels"}:
-                raise ValueError(f"{name} as a dict must have exactly the keys 'inputs' and "
-                                 f"'labels', got {brief(sorted(map(str, samples)))}.")
+                raise InvalidValue(argument_of(name), f"{name} as a dict must have exactly the "
+                                                      "keys 'inputs' and 'labels', got "
+                                                      f"{brief(sorted(map(str, samples)))}.")
             inputs, labels = samples["inputs"], samples["labels"]
         for part, value in (("inputs", inputs), ("labels", labels)):
             if not _is_vector(value):
-                raise TypeError(f"{name} {part} must be a list of rows of numbers, "
-                                f"got {brief(value)}.")
+                raise InvalidType(argument_of(name), f"{name} {part} must be a list of rows of "
+                                                     f"numbers, got {brief(value)}.")
             _bounded(value, f"{name} {part}")
         if len(inputs) != len(labels):
-            raise ValueError(f"{name} must have as many labels as inputs, got "
-                             f"{plural(len(inputs), 'input')} and "
-                             f"{plural(len(labels), 'label')}.")
+            raise InvalidValue(argument_of(name), f"{name} must have as many labels as inputs, "
+                                                  f"got {plural(len(inputs), 'input')} and "
+                                                  f"{plural(len(labels), 'label')}.")
         if len(inputs) == 0:
-            raise ValueError(f"{name} must not be empty.")
+            raise InvalidValue(argument_of(name), f"{name} must not be empty.")
         _check_count(inputs, name, units, "samples")
         x = _table(inputs, n_in, dtype, lambda i: f"{name} inputs row {i}",
                    lambda i, j: f"{name} inputs[{i}][{j}]", takes)
@@ -529,12 +557,12 @@ def check_samples(samples, n_in, n_out, dtype, name="samples", *, units=None):
                    lambda i, j: f"{name} labels[{i}][{j}]", gives)
         return x, y
     if isinstance(samples, (*_TEXT, np.ndarray, Set)) or not hasattr(samples, "__iter__"):
-        raise TypeError(f"{name} must be a list of [input, target] pairs (in order), an "
-                        "(inputs, labels) tuple or a dict with 'inputs' and 'labels'; got "
-                        f"{brief(samples)}.")
+        raise InvalidType(argument_of(name), f"{name} must be a list of [input, target] pairs "
+                                             "(in order), an (inputs, labels) tuple or a dict "
+                                             f"with 'inputs' and 'labels'; got {brief(samples)}.")
     pairs = _bounded(samples, name)
     if len(pairs) == 0:
-        raise ValueError(f"{name} must not be empty.")
+        raise InvalidValue(argument_of(name), f"{name} must not be empty.")
     for i, pair in enumerate(pairs):
         if not (_is_vector(pair) and len(pair) == 2 and _is_vector(pair[0])
                 and _is_vector(pair[1])):

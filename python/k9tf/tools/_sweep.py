@@ -24,6 +24,8 @@ from ..engine import ff, load, train
 from ..model import (
     ACTIVATIONS,
     PRESETS,
+    DivergedError,
+    argument_of,
     brief,
     check_choice,
     check_int,
@@ -33,6 +35,7 @@ from ..model import (
     check_seed,
     check_sizes,
     construct_network,
+    rephrased,
 )
 
 MAX_RUNS = 10_000
@@ -87,7 +90,7 @@ def _rewrapped(check):
         try:
             return check(value)
         except (TypeError, ValueError) as error:
-            raise type(error)(f"{name}: {error}") from None
+            raise rephrased(error, f"{name}: {error}", argument_of(name)) from None
     return checked
 
 
@@ -191,9 +194,7 @@ def _run(config, data):
                                  epochs=config["epochs"], batch_size=config["batch_size"],
                                  seed=seed, validation=validation,
                                  report_every=max(1, config["epochs"] * len(samples[0])))
-    except ValueError as error:
-        if "diverged" not in str(error):
-            raise
+    except DivergedError:
         scores["diverged"] = True
     else:
         scores.update(cost=history["cost"][-1], train_accuracy=history["train_accuracy"][-1],
@@ -273,7 +274,7 @@ def _wait(client, futures, configs, bar):
                 raise RuntimeError(f"sweep run ({run}) failed: every Dask worker that ran it "
                                    f"died. {error}") from None
             except (TypeError, ValueError) as error:
-                raise type(error)(f"{error} (in sweep run {run})") from error
+                raise rephrased(error, f"{error} (in sweep run {run})") from error
         bar.update(len(done))
         if pending and not done:
             if client.nthreads():

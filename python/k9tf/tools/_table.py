@@ -11,7 +11,15 @@ import numpy as np
 
 from ..data import apply_scaler, encode_labels, fit_scaler
 from ..engine import ff
-from ..model import brief, check_data, check_matrix, checked_network, make_network
+from ..model import (
+    InvalidType,
+    InvalidValue,
+    brief,
+    check_data,
+    check_matrix,
+    checked_network,
+    make_network,
+)
 
 TABLE_DEFAULTS = {
     "hidden_layer_sizes": (100,),
@@ -110,20 +118,24 @@ def encode_table(network, inputs, labels, *, features=None, target=None, standar
     old = spec.get("data", {})
     x = check_matrix(inputs, "inputs", width=sizes[0], takes=f"the network takes {sizes[0]}")
     if not isinstance(standardize, bool):
-        raise TypeError(f"standardize must be True or False, got {brief(standardize)}.")
+        raise InvalidType("standardize",
+                          f"standardize must be True or False, got {brief(standardize)}.")
     if features is not None and "features" in old and list(features) != old["features"]:
-        raise ValueError(f"features {brief(list(features))} differ from the network's "
+        raise InvalidValue("features",
+                           f"features {brief(list(features))} differ from the network's "
                          f"{brief(old['features'])}.")
     if not hasattr(labels, "__len__") or isinstance(labels, (str, bytes, dict)):
-        raise TypeError(f"labels must be a list of labels, got {brief(labels)}.")
+        raise InvalidType("labels", f"labels must be a list of labels, got {brief(labels)}.")
     if len(labels) != len(x):
-        raise ValueError(f"labels must have one label per input row, got {len(labels):,} "
+        raise InvalidValue("labels",
+                           f"labels must have one label per input row, got {len(labels):,} "
                          f"labels and {len(x):,} rows.")
     data = dict(old)
     if spec["loss"] == "softmax-cross-entropy":
         targets, classes = encode_labels(labels, old.get("classes"))
         if len(classes) != sizes[-1]:
-            raise ValueError(f"labels hold {len(classes)} classes {brief(classes)}; the "
+            raise InvalidValue("labels",
+                               f"labels hold {len(classes)} classes {brief(classes)}; the "
                              f"network has {sizes[-1]} outputs, one per class.")
         data["classes"] = classes
         if keywords:
@@ -175,7 +187,8 @@ def predict_proba(inputs, network):
     """
     spec, _, outputs = _outputs(inputs, network)
     if spec["loss"] != "softmax-cross-entropy":
-        raise ValueError(f"network is a regressor (loss={spec['loss']!r}); predict_proba "
+        raise InvalidValue("network",
+                           f"network is a regressor (loss={spec['loss']!r}); predict_proba "
                          "needs a classifier.")
     return probabilities(outputs, spec["output"]).tolist()
 
