@@ -11,6 +11,7 @@ refused on the way in and never produced on the way out.
 
 import ctypes
 import inspect
+import re
 import sys
 import traceback
 
@@ -158,6 +159,8 @@ _PARAMETERS = {
 def _argument(name, error):
     """Return the argument ``error`` names, if function ``name`` takes it."""
     argument = getattr(error, "argument", None)
+    if argument is None and isinstance(error, (TypeError, ValueError)):  # not yet typed
+        argument = re.match(r"\w*", str(error)).group()
     return argument if argument in _PARAMETERS.get(name, ()) else None
 
 
