@@ -14,6 +14,7 @@ import threading
 import numpy as np
 
 from ..model import count
+from ._feeds import aligned
 from ._layers import correct, forward, sample_losses, unpack
 from ._loop import TrainLoop
 from ._sessions import Sessions
@@ -29,6 +30,8 @@ def _chunks(rows):
 
     A range is padded to its bucket only when that at most doubles it, so a
     batch runs as few calls, with little wasted work, at a few fixed shapes.
+    Each range is fed aligned, so TensorFlow reads it without another copy
+    (:func:`~k9tf.engine._feeds.aligned`).
     """
     start = 0
     while start < rows:
@@ -39,12 +42,6 @@ def _chunks(rows):
         stop = min(rows, start + bucket)
         yield start, stop, bucket
         start = stop
-
-
-def _padded(array, rows):
-    if len(array) == rows:
-        return array
-    return np.concatenate([array, np.zeros((rows - len(array),) + array.shape[1:], array.dtype)])
 
 
 class Model:
@@ -106,12 +103,12 @@ class Model:
         outputs = self._forward_ops()
         if len(inputs) in ROW_BUCKETS:
             return self.run(session, [outputs], [self.packed, self.inputs],
-                            [packed, inputs], ("forward", len(inputs)))[0]
+                            [packed, aligned(inputs, len(inputs))], ("forward", len(inputs)))[0]
         out = np.empty((len(inputs), self.sizes[-1]), inputs.dtype)
         for start, stop, bucket in _chunks(len(inputs)):
             out[start:stop] = self.run(
                 session, [outputs], [self.packed, self.inputs],
-                [packed, _padded(inputs[start:stop], bucket)], ("forward", bucket),
+                [packed, aligned(inputs[start:stop], bucket)], ("forward", bucket),
             )[0][:stop - start]
         return out
 
@@ -122,8 +119,8 @@ class Model:
         for start, stop, bucket in _chunks(len(inputs)):
             loss, hits = self.run(
                 session, scores, [self.packed, self.inputs, self.targets],
-                [packed, _padded(inputs[start:stop], bucket),
-                 _padded(targets[start:stop], bucket)], ("evaluate", bucket))
+                [packed, aligned(inputs[start:stop], bucket),
+                 aligned(targets[start:stop], bucket)], ("evaluate", bucket))
             losses += float(np.sum(loss[:stop - start], dtype=np.float64))
             right += float(np.sum(hits[:stop - start], dtype=np.float64))
         return losses / len(inputs), right / len(inputs)

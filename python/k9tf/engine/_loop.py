@@ -21,11 +21,9 @@ from typing import NamedTuple
 import numpy as np
 
 from . import _optimizers as rules
+from ._feeds import EPOCH_ROWS, SLOTS
 from ._layers import correct, forward, pack, sample_losses, unpack
 from ._tf import tf, tf1
-
-EPOCH_ROWS = 256
-"""Epochs one run of the loop reports on (its epoch table's length): a run spans at most these."""
 
 
 class StepSettings(NamedTuple):
@@ -123,19 +121,22 @@ def steps_in_epoch(epoch, start, end, batches):
 
 
 def run_steps(state, data, seed, start, steps, batches, batch_size, shuffle, settings, schedule,
-              validation):
+              validation, period):
     """Return the loop state, the run's sums and its epoch table after steps ``start`` on.
 
     The steps are the global steps ``start`` to ``start + steps - 1``.
     ``state`` is ``(params, slots, epoch sums)``, the last being the float64
-    :func:`train_step` sums of the epoch in progress; the run's ``sums`` add
-    up :func:`train_step`'s over its steps. Row ``k`` of the epoch table
+    :func:`train_step` sums of the epoch in progress. The run's ``sums[k]``
+    add up :func:`train_step`'s over the steps ``s`` with ``s // period ==
+    start // period + k``: each of the :data:`SLOTS` rows covers one range of
+    ``period`` steps (so a run spans at most that many). Row ``k`` of the epoch table
     (``[loss sum, correct count, validation loss sum, validation correct
     count]``) is the ``k``-th epoch that ends in this run. ``schedule(epoch)``
     gives an epoch's learning rate; ``validation`` is ``(inputs, targets)``
     or None.
     """
     end = start + steps
+    base = start // period
     first_epoch, end_epoch = start // batches, (end + batches - 1) // batches
 
     def epoch_body(epoch, params, slots, epoch_sums, sums, table):
@@ -144,10 +145,11 @@ def run_steps(state, data, seed, start, steps, batches, batch_size, shuffle, set
         rate = schedule(epoch)
 
         def batch_body(j, params, slots, epoch_sums, sums):
+            step = epoch * batches + j
             params, slots, batch_sums = train_step(
-                params, slots, batch_at(data, order, j, batch_size), rate, epoch * batches + j,
-                settings)
-            return j + 1, params, slots, epoch_sums + batch_sums, sums + batch_sums
+                params, slots, batch_at(data, order, j, batch_size), rate, step, settings)
+            sums = tf.tensor_scatter_nd_add(sums, [[step // period - base]], [batch_sums])
+            return j + 1, params, slots, epoch_sums + batch_sums, sums
 
         _, params, slots, epoch_sums, sums = tf.while_loop(
             lambda j, *_: j < last, batch_body, (first, params, slots, epoch_sums, sums))
@@ -165,7 +167,8 @@ def run_steps(state, data, seed, start, steps, batches, batch_size, shuffle, set
     # The epochs touched: from the one holding step `start` to the one holding step `end - 1`.
     _, params, slots, epoch_sums, sums, table = tf.while_loop(
         lambda e, *_: e < end_epoch, epoch_body,
-        (first_epoch, *state, tf.zeros([3], tf.float64), tf.zeros([EPOCH_ROWS, 4], tf.float64)))
+        (first_epoch, *state, tf.zeros([SLOTS, 3], tf.float64),
+         tf.zeros([EPOCH_ROWS, 4], tf.float64)))
     return (params, slots, epoch_sums), sums, table
 
 
@@ -194,6 +197,7 @@ class TrainLoop:
         self.steps = tf1.placeholder(tf.int64, [], name="steps")
         self.seed = tf1.placeholder(tf.int64, [2], name="seed")
         self.batches = tf1.placeholder(tf.int64, [], name="batches")
+        self.period = tf1.placeholder(tf.int64, [], name="period")
         self.state = tf1.placeholder(dtype, [self.slots, model.packed.shape[0]], name="slots")
         self.hyper = tf1.placeholder(dtype, [len(rules.HYPER)], name="hyper")
         self.decay_epochs = tf1.placeholder(tf.int64, [], name="decay_epochs")
@@ -205,7 +209,7 @@ class TrainLoop:
 
         @tf.function(jit_compile=True, autograph=False)
         def run(packed, inputs, targets, mask, learning_rate, start, steps, seed, batches,
-                state, hyper, decay_epochs, epoch_sums, *validation):
+                period, state, hyper, decay_epochs, epoch_sums, *validation):
             hyper = rules.hyper_tensors(hyper)
             settings = StepSettings(model.activation, model.output, model.loss, trainable,
                                     rule, hyper)
@@ -219,28 +223,32 @@ class TrainLoop:
             (params, slots, epoch_sums), sums, table = run_steps(
                 (unpack(packed, sizes), slots, epoch_sums), (inputs, targets, mask), seed,
                 start, steps, batches, batch_size, shuffle, settings, schedule,
-                tuple(validation) if validation else None)
+                tuple(validation) if validation else None, period)
             packed_slots = (tf.stack([pack(s) for s in slots]) if slots
                             else tf.zeros([0, packed.shape[0]], packed.dtype))
             return pack(params), packed_slots, epoch_sums, sums, table
 
         self.feeds = [model.packed, model.inputs, model.targets, self.mask, self.learning_rate,
-                      self.start, self.steps, self.seed, self.batches, self.state, self.hyper,
+                      self.start, self.steps, self.seed, self.batches, self.period, self.state,
+                      self.hyper,
                       self.decay_epochs, self.epoch_sums, *self.validation]
         self.outputs = list(run(*self.feeds))
 
-    def run(self, session, packed, data, learning_rate, start, steps, seed, batches, state):
+    def run(self, session, packed, data, learning_rate, start, steps, seed, batches, period,
+            state):
         """Return ``(packed params, state, sums, table)`` after ``steps`` updates from ``start``.
 
         ``data`` is the padded ``(inputs, targets, mask)``; ``state`` is the
         :class:`LoopState` the previous run handed back (or a fresh one), and
         the result's state continues it. ``sums`` is :func:`run_steps`'
-        ``[loss sum, correct count, rows]`` of the run's steps, ``table`` its
-        epoch table. Feeding C-contiguous arrays aligned to 64 bytes (see
-        :func:`aligned`) lets TensorFlow read them in place, without a copy.
+        ``[loss sum, correct count, rows]`` per range of ``period`` steps,
+        ``table`` its epoch table. Feeding C-contiguous arrays aligned to 64
+        bytes (see :func:`~k9tf.engine._feeds.aligned`) lets TensorFlow read
+        them in place, without a copy.
         """
         values = [packed, *data, np.asarray(learning_rate, packed.dtype), np.int64(start),
-                  np.int64(steps), seed, np.int64(batches), state.slots, state.hyper,
+                  np.int64(steps), seed, np.int64(batches), np.int64(period), state.slots,
+                  state.hyper,
                   np.int64(state.decay_epochs), state.epoch_sums, *state.validation]
         shape = self.key + (len(data[0]),) + tuple(len(v) for v in state.validation[:1])
         packed, slots, epoch_sums, sums, table = self.model.run(
@@ -263,20 +271,3 @@ def fresh_state(rule, options, n_params, dtype, validation):
     return LoopState(np.zeros((rules.slot_count(rule), n_params), dtype), np.zeros(3),
                      np.asarray(rules.hyper_values(options), dtype), options["decay_epochs"],
                      () if validation is None else tuple(validation))
-
-
-def aligned(array, rows):
-    """Return ``array`` padded with zero rows to ``rows``, in memory aligned to 64 bytes.
-
-    TensorFlow copies a fed numpy array unless its data is aligned to
-    Eigen's 64 bytes (large numpy arrays start 16 bytes into a page), so
-    this one copy lets every later run of the call read the data in place.
-    """
-    shape = (rows,) + array.shape[1:]
-    nbytes = int(np.prod(shape)) * array.itemsize
-    raw = np.empty(nbytes + 64, np.uint8)
-    skip = -raw.ctypes.data % 64
-    out = raw[skip:skip + nbytes].view(array.dtype).reshape(shape)
-    out[:len(array)] = array
-    out[len(array):] = 0
-    return out

@@ -3,7 +3,8 @@
 Reports cost next to nothing by default (``report="running"``): the compiled
 loop adds up each step's batch loss, correct count and rows (computed with
 the weights before the step's update, as Keras' running means are), and a
-record averages those since the previous one. The record at step 0, before
+record averages those since the previous one, without stopping the loop
+unless the record needs the weights of its step (validation). The record at step 0, before
 any step, evaluates at most :data:`SAMPLE_ROWS` evenly spaced training rows.
 ``report="full"`` evaluates the whole training set at every record instead.
 
@@ -23,11 +24,11 @@ import time
 import numpy as np
 
 from ..model import DivergedError, pack, unpack
-from ._loop import EPOCH_ROWS, aligned, fresh_state
+from ._feeds import EPOCH_ROWS, SLOTS, aligned
 
 logger = logging.getLogger("k9tf")
 
-SAMPLE_ROWS = 4096
+SAMPLE_ROWS = 1024
 """Most training rows the first record (step 0) of a running report evaluates."""
 
 _CHUNK_SECONDS = 0.25  # the XLA loop returns to Python this often (Ctrl-C, progress)
@@ -50,7 +51,7 @@ def _padded(args):
     """Return inputs, targets and mask, padded to a row bucket except for full batch.
 
     They are fed to every run of the call, aligned so that TensorFlow reads
-    them in place (:func:`~k9tf.engine._loop.aligned`).
+    them in place (:func:`~k9tf.engine._feeds.aligned`).
     """
     n = len(args.x)
     rows = n if args.batch_size is None else _bucket(args.batches * args.size)
@@ -62,28 +63,39 @@ def _padded(args):
 class Run:
     """One training call in progress: its arguments, the current params and the history.
 
-    ``segments`` lists, for every run of the compiled loop (or of the session
-    loop between records), ``(first step, end step, loss sum, correct count,
-    rows)``: the sums of the batches of steps ``first`` to ``end - 1``, from
-    which any per-step-range means (per record) can be built. With early
-    stopping (``epoch_marks``) the runs also stop at every epoch's end.
+    ``segments`` lists ``(first step, end step, loss sum, correct count,
+    rows)``: the sums of the batches of steps ``first`` to ``end - 1``, each
+    segment within one range of ``period`` steps (``report_every`` when
+    reporting), from which per-record and per-range means are built. With
+    ``epoch_sums`` no segment straddles an epoch's end either, so that
+    per-epoch means can be built too.
+
+    The compiled loop stops at a record's step only when the record needs the
+    weights there (validation, ``report="full"``, the session loop); running
+    records are otherwise taken as the loop returns, at most
+    :data:`~k9tf.engine._feeds.SLOTS` periods apart.
     """
 
-    def __init__(self, args):
+    def __init__(self, args, epoch_sums=False):
         self.args = args
-        self.stopping = args.stopping if args.stopping["early_stopping"] else None
-        self.epoch_marks = self.stopping is not None
         self.packed = args.packed
         self.history = {"step": [], "cost": [], "train_accuracy": [], "validation_accuracy": [],
                         "seconds": [], "epoch": [], "loss": [], "accuracy": [], "val_loss": [],
                         "val_accuracy": []}
+        self.stopping = args.stopping if args.stopping["early_stopping"] else None
         if self.stopping is not None:
             self.history.update(stopped_epoch=None, best_epoch=None)
         self._best = (np.inf, None)  # the best validation loss and its params
         self._waiting = 0  # epochs in a row without an improvement beyond tol
         self.stopped = False
         self.segments = []
-        self._reported = 0  # segments already averaged into a record
+        every, total = args.report_every, args.total
+        self.period = total if every is None else min(every, total)
+        if epoch_sums:
+            self.period = math.gcd(self.period, args.batches)
+        self.stops = every is not None and (
+            args.validation is not None or args.report == "full" or args.loop == "session")
+        self._recorded = (0, 0)  # the last record's step, and the segments averaged so far
         self._padding = None
         self.started = time.perf_counter()
 
@@ -91,17 +103,20 @@ class Run:
         """Return ``(cost, train accuracy)`` for the record at ``step``."""
         args = self.args
         if args.report == "running" and step > 0:
-            sums = np.sum([s[2:] for s in self.segments[self._reported:]], axis=0)
-            self._reported = len(self.segments)
+            done = self._recorded[1]
+            count = next(i for i, s in enumerate(self.segments[done:], done + 1) if s[1] == step)
+            sums = np.sum([s[2:] for s in self.segments[done:count]], axis=0)
+            self._recorded = (step, count)
             return float(sums[0] / sums[2]), float(sums[1] / sums[2])
         x, y = args.x, args.y
         if args.report == "running" and len(x) > SAMPLE_ROWS:
             every = math.ceil(len(x) / SAMPLE_ROWS)
             x, y = x[::every], y[::every]
+        self._recorded = (step, self._recorded[1])
         return self.model.evaluate(self.session, self.packed, x, y)
 
     def report(self, step):
-        """Score the current weights (see the module's text), record, log and call back."""
+        """Score the weights at ``step`` (see the module's text), record, log and call back."""
         args = self.args
         cost, acc = self._scores(step)
         val = None
@@ -115,6 +130,20 @@ class Run:
         if args.callback is not None:
             args.callback(dict(record))
 
+    def _running_records(self, step):
+        """Take the running records of the report steps up to ``step`` not taken yet."""
+        every, total = self.args.report_every, self.args.total
+        if every is None or self.stops:
+            return
+        mark = self._recorded[0]
+        while True:
+            mark = min(total, (mark // every + 1) * every)
+            if mark > step:
+                return
+            self.report(mark)
+            if mark == total:
+                return
+
     def check_finite(self, step):
         """Raise if the weights left the finite numbers (the learning rate is too high)."""
         if not np.isfinite(self.packed).all():
@@ -123,32 +152,30 @@ class Run:
                                 f"{self.args.learning_rate!r}.")
 
     def next_mark(self, step):
-        """Return the step after ``step`` at which to report or end an epoch, and so stop."""
+        """Return the step after ``step`` at which the loop must stop: a record's, or the end."""
         every, total = self.args.report_every, self.args.total
-        mark = total if every is None else (step // every + 1) * every
-        if self.epoch_marks:
-            mark = min(mark, (step // self.args.batches + 1) * self.args.batches)
-        return min(total, mark)
+        if not self.stops:
+            return total
+        return min(total, (step // every + 1) * every)
 
     def run(self):
         """Train, reporting every ``report_every`` steps and at the end; return the params."""
-        from ._models import model_for  # noqa: PLC0415 - TensorFlow loads on first use
+        from ._loop import fresh_state  # noqa: PLC0415 - TensorFlow loads on first use
+        from ._models import model_for  # noqa: PLC0415
         from ._optimizers import structure  # noqa: PLC0415
 
         args = self.args
-        reporting = args.report_every is not None
         self.rule = structure(args.optimizer)
         with model_for(args.spec) as (self.model, self.session):
             self.state = fresh_state(self.rule, args.optimizer, len(self.packed),
                                      self.packed.dtype, args.validation)
             step = 0
-            if reporting:
+            if args.report_every is not None:
                 self.report(step)
             while step < args.total and not self.stopped:
-                mark = self.next_mark(step)
-                step = self._advance(step, mark)
-                if reporting and (step == args.total or self.stopped
-                                  or step % args.report_every == 0):
+                step = self._advance(step, self.next_mark(step))
+                if self.stops or (self.stopped and args.report_every is not None
+                                  and self._recorded[0] != step):
                     self.report(step)
         return self.packed
 
@@ -177,7 +204,7 @@ class Run:
     def _advance(self, step, mark):
         if self.args.loop == "session":
             return self._advance_session(step, mark)
-        args = self.args
+        args, period = self.args, self.period
         if self._padding is None:
             self._padding = _padded(args)
         loop = self.model.loop(args.batch_size, args.shuffle, self.rule,
@@ -186,19 +213,26 @@ class Run:
         rate = self.model.rates.get(key)
         if rate is None:
             rate = _GUESS_SECONDS[0] + _GUESS_SECONDS[1] * args.size * len(self.packed)
+        epochs = 1 if self.stopping is not None else EPOCH_ROWS  # most epochs a run touches
         while step < mark and not self.stopped:
-            first = step // args.batches  # a run touches at most EPOCH_ROWS epochs
+            epoch = step // args.batches
             n = min(mark - step, max(1, int(_CHUNK_SECONDS / rate)),
-                    (first + EPOCH_ROWS) * args.batches - step)
+                    SLOTS * period - step % period,  # at most SLOTS periods
+                    (epoch + epochs) * args.batches - step)
             began = time.perf_counter()
             self.packed, self.state, sums, table = loop.run(
                 self.session, self.packed, self._padding, args.learning_rate, step, n,
-                args.seed_pair, args.batches, self.state)
-            self.segments.append((step, step + n, *sums.tolist()))
+                args.seed_pair, args.batches, period, self.state)
+            first = step // period * period
+            for k, row in enumerate(sums.tolist()):
+                lo, hi = max(step, first + k * period), min(step + n, first + (k + 1) * period)
+                if lo < hi:
+                    self.segments.append((lo, hi, *row))
             self.check_finite(step + n)
-            for epoch in range(first, (step + n) // args.batches):
-                self.end_epoch(epoch, *table[epoch - first].tolist())
+            for done in range(epoch, (step + n) // args.batches):
+                self.end_epoch(done, *table[done - epoch].tolist())
             step += n
+            self._running_records(step)
             rate = (time.perf_counter() - began) / n
         self.model.rates[key] = rate
         return step

@@ -52,7 +52,7 @@ def train(network, samples, learning_rate, *, epochs=1, batch_size=1, shuffle=Fa
         What a record's ``cost`` and ``train_accuracy`` measure. ``"running"``
         (nearly free): the mean loss and accuracy of the batches of the steps
         since the previous record, each with the weights before its update (as
-        Keras reports), and at step 0 those of at most 4096 evenly spaced
+        Keras reports), and at step 0 those of at most 1024 evenly spaced
         samples. ``"full"``: the whole of ``samples`` with the weights of the
         record's step (one forward pass of the data set per record).
     loop : {"xla", "session"}, default="xla"

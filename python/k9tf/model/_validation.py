@@ -271,7 +271,7 @@ def _table(rows, width, dtype, row_name, cell_name, takes):
         with np.errstate(over="ignore"):
             cast = array.astype(dtype)
     else:
-        cast = array.astype(dtype)
+        cast = array.astype(dtype, copy=False)  # read only: no copy of a big data set
     finite = np.isfinite(cast)
     if not finite.all():
         i, j = divmod(int(finite.argmin()), width)
