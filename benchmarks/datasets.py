@@ -21,7 +21,6 @@ import time
 import warnings
 
 import numpy as np
-from _common import fmt_ratio, fmt_seconds, load_average, main, markdown_table, progress, result
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, load_iris, load_wine
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -30,6 +29,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import k9tf
+from _common import fmt_ratio, fmt_seconds, load_average, main, markdown_table, progress, result
 
 DATASETS = {"iris": load_iris, "wine": load_wine, "breast_cancer": load_breast_cancer,
             "digits": load_digits, "diabetes": load_diabetes}
