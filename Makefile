@@ -4,7 +4,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-APT_PACKAGES := clojure libjna-java libnrepl-clojure libdata-json-clojure
+APT_PACKAGES := clojure libjna-java libnrepl-clojure libdata-json-clojure libdata-csv-clojure
 CLJ := bin/k9tf-clj
 
 .PHONY: setup apt venv test test-quick lint demo repl nrepl bench clean

@@ -151,10 +151,13 @@ def test_bytes_and_text_are_not_inputs(bad):
         k9tf.train_epochs(1, NET, [[bad, [1, 0]]], 0.5)
 
 
-@pytest.mark.parametrize("version", [True, 1.0, "1", None])
-def test_version_must_be_the_int_1(version):
-    with pytest.raises(ValueError, match=f"^network version must be 1, got {version!r}"):
+@pytest.mark.parametrize("version", [True, 1.0, "1", None, 3])
+def test_version_must_be_the_int_1_or_2(version):
+    with pytest.raises(ValueError, match=r"^network version must be 1 or 2 \(with data\), got "
+                                         f"{version!r}"):
         k9tf.ff([1, 0], _network(version=version))
+    with pytest.raises(ValueError, match=r"missing keys \['data'\]"):
+        k9tf.ff([1, 0], _network(version=2))
 
 
 @pytest.mark.parametrize("predictions, labels, error, match", [

@@ -19,6 +19,13 @@ def python_results():
     k9net = k9tf.construct_network(2, 4, 4, 2, model="k9", seed=4)
     online = k9tf.train_epochs(5, net, data, 0.5)
     big = k9tf.sample_logic_fn("xor", 200000, seed=7)
+    rows = [[float(i % 7), 0.5 * i] for i in range(30)]
+    kinds = [["low", "mid", "high"][i % 3] for i in range(30)]
+    table, samples = k9tf.encode_table(k9tf.construct_network(2, 4, 3, seed=5), rows, kinds,
+                                       features=["x", "y"], target="kind", standardize=True,
+                                       keywords=True)
+    table = k9tf.train_epochs(20, table, samples, 0.1, batch_size=4, optimizer="adam",
+                              shuffle=True, seed=1)
     return {
         "net": net,
         "online": online,

@@ -464,3 +464,22 @@ def test_ctrl_c_on_a_local_cluster_prints_one_line(tmp_path, members):
         stop([process])
     assert process.returncode == 130 and err == "k9tf sweep: interrupted\n", err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.dask
+def test_regressor_grid_search_under_joblib_dask_backend(dask_cluster):
+    joblib = pytest.importorskip("joblib")
+    from sklearn.datasets import make_regression
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = make_regression(n_samples=60, n_features=3, noise=1.0, random_state=0)
+    grid = {"alpha": [0.0001, 0.1], "solver": ["sgd", "adam"]}
+    search = GridSearchCV(k9tf.K9Regressor(epochs=30, random_state=0), grid, cv=2)
+    serial = GridSearchCV(**search.get_params(deep=False)).fit(X, y)
+    with distributed.Client(dask_cluster) as client, distributed.get_task_stream(client) as ts:
+        with joblib.parallel_backend("dask"):
+            on_dask = search.set_params(n_jobs=-1).fit(X, y)
+    assert ts.data
+    assert on_dask.best_params_ == serial.best_params_
+    np.testing.assert_array_equal(on_dask.cv_results_["mean_test_score"],
+                                  serial.cv_results_["mean_test_score"])

@@ -34,7 +34,7 @@ from .model import (
     construct_network,
     from_k9,
 )
-from .tools import sweep
+from .tools import encode_table, predict, predict_proba, sweep
 
 __all__ = [
     "ArgumentError",
@@ -42,10 +42,12 @@ __all__ = [
     "InvalidType",
     "InvalidValue",
     "K9Classifier",
+    "K9Regressor",
     "accuracy",
     "and_",
     "and_gen",
     "construct_network",
+    "encode_table",
     "export",
     "ff",
     "from_k9",
@@ -55,6 +57,8 @@ __all__ = [
     "nand_gen",
     "or_",
     "or_gen",
+    "predict",
+    "predict_proba",
     "sample_logic_fn",
     "save_network",
     "sweep",
@@ -67,7 +71,7 @@ __all__ = [
 
 
 def __getattr__(name):
-    """Import :class:`K9Classifier` on first use, so scikit-learn stays an optional extra.
+    """Import :class:`K9Classifier` or :class:`K9Regressor` on first use (scikit-learn is optional).
 
     Parameters
     ----------
@@ -77,15 +81,15 @@ def __getattr__(name):
     Returns
     -------
     type
-        ``K9Classifier`` when ``name == "K9Classifier"``.
+        ``K9Classifier`` or ``K9Regressor``, for those names.
 
     Raises
     ------
     AttributeError
         For any other name.
     """
-    if name == "K9Classifier":
-        from .tools import K9Classifier
+    if name in ("K9Classifier", "K9Regressor"):
+        from . import tools
 
-        return K9Classifier
+        return getattr(tools, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

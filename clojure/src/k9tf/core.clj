@@ -264,22 +264,198 @@
   [input network]
   (py/call "ff" [[:input (input-in :input input)] [:network (network-arg network)]] {}))
 
+;;; Tables: rows of maps
+
+(def default-table-options
+  "Options that make `train-data`, `train-epochs` and `train` read `data` as
+  a table: a sequence of maps, one per row (what `clojure.data.csv` plus
+  `zipmap` gives, with the numbers parsed).
+  * `:target` - the key of the column to predict: class labels (strings,
+    keywords or numbers, one-hot encoded over the sorted distinct labels) for
+    a softmax network, numbers for any other (a regressor). Required.
+  * `:features` - the keys of the input columns, in order (default nil: the
+    ones the network remembers from earlier training)
+  * `:standardize` - scale each feature to mean 0 and standard deviation 1
+    (default false)
+  The trained network remembers the feature names, the classes and the
+  scaler under `:data`, so `predict` and `predict-proba` take rows in the
+  same terms and give labels back. Keys are looked up as given, then as the
+  keyword or string of the same name."
+  {:target nil :features nil :standardize false})
+
+(def ^:private table-keys (set (keys default-table-options)))
+
+(defn- column-name
+  "Returns the name a column key `k` has in the network: a keyword's without the colon."
+  [k]
+  (if (keyword? k) (subs (str k) 1) k))
+
+(defn- cell
+  "Returns the value of column `k` in map `row`, trying `k`, then its keyword or
+  string twin; `::missing` if none is there."
+  [row k]
+  (let [v (get row k ::missing)]
+    (if (= ::missing v)
+      (get row (if (string? k) (keyword k) (column-name k)) ::missing)
+      v)))
+
+(defn- table-inputs
+  "Returns the `features` columns of `rows` as rows of numbers, throwing
+  ex-info for `arg` that names the first row lacking one or holding a non-number."
+  [arg rows features]
+  (codec/numbers
+   (vec (map-indexed
+         (fn [i row]
+           (when-not (map? row)
+             (throw (invalid (str (name arg) " row " i " must be a map of columns, got "
+                                  (pr-str row))
+                             arg row :row i)))
+           (mapv (fn [k]
+                   (let [v (cell row k)]
+                     (cond
+                       (= ::missing v)
+                       (throw (invalid (str (name arg) " row " i " has no feature " (pr-str k))
+                                       arg row :row i :key k))
+                       (and (number? v) (not (ratio? v))) v
+                       :else (throw (invalid (str (name arg) " row " i " feature " (pr-str k)
+                                                  " must be a number, got " (pr-str v))
+                                             arg row :row i :key k)))))
+                 features))
+         (bounded! arg rows (:samples (limits)) "rows")))))
+
+(defn- table-labels
+  "Returns `[labels keywords?]`: the `target` column of `rows`, keywords as
+  their names (and `keywords?` true), throwing ex-info on a missing or
+  mixed label."
+  [arg rows target]
+  (let [labels (vec (map-indexed
+                     (fn [i row]
+                       (let [v (cell row target)]
+                         (when (= ::missing v)
+                           (throw (invalid (str (name arg) " row " i " has no target "
+                                                (pr-str target))
+                                           arg row :row i :key target)))
+                         v))
+                     rows))
+        kinds (set (map #(cond (keyword? %) :keyword (string? %) :string (number? %) :number
+                               :else (throw (invalid (str (name arg) " target " (pr-str target)
+                                                          " must hold strings, keywords or "
+                                                          "numbers, got " (pr-str %))
+                                                     arg %)))
+                        labels))]
+    (when (> (count kinds) 1)
+      (throw (invalid (str (name arg) " target " (pr-str target) " mixes " (pr-str kinds)
+                           "; use one kind of label")
+                      arg kinds)))
+    (if (= #{:keyword} kinds)
+      [(mapv column-name labels) true]
+      [labels false])))
+
+(defn- table-features
+  "Returns the feature keys for training `network` on a table: `features`,
+  or those the network remembers."
+  [network features]
+  (let [features (or features (get-in network [:data :features]))]
+    (when-not (and (sequential? features) (seq features))
+      (throw (invalid "a table needs :features, the keys of the input columns" :features
+                      features)))
+    (vec features)))
+
+(defn- table-call
+  "Trains `network` for `n` epochs on the table `rows` (see
+  `default-table-options`) with the checked options `opts`; returns the
+  network, or `{:network :history}` if `history?`."
+  [fn-name n network rows lrate opts history?]
+  (let [{:keys [target features standardize validation]} opts
+        _ (when (nil? target)
+            (throw (invalid (str fn-name " on a table needs :target, the column to predict")
+                            :target target)))
+        features (table-features network features)
+        [labels keywords?] (table-labels :data rows target)
+        validation (when validation
+                     {:inputs (table-inputs :validation validation features)
+                      :labels (first (table-labels :validation validation target))})]
+    (py/call "train_table" [[:epochs n] [:network (network-in network)]
+                            [:inputs (table-inputs :data rows features)] [:labels labels]
+                            [:learning-rate lrate]]
+             (cond-> (assoc (apply dissoc opts :validation table-keys)
+                            :features (mapv column-name features) :target (column-name target)
+                            :standardize standardize :keywords keywords? :history history?)
+               (= :full (:batch-size opts)) (assoc :batch-size nil)
+               validation (assoc :validation validation)))))
+
+(defn- table-options
+  "Returns `options` as a map if they hold a table option, else nil."
+  [fn-name options]
+  (let [opts (options-map fn-name options)]
+    (when (some table-keys (keys opts)) opts)))
+
+(defn- rows-in
+  "Returns `rows` ready to cross as inputs of `network`: maps through the
+  network's remembered features, anything else as `ff` takes it."
+  [network rows]
+  (if (and (sequential? rows) (map? (first rows)))
+    (let [features (get-in network [:data :features])]
+      (when-not features
+        (throw (invalid (str "rows are maps but the network remembers no features; train it "
+                             "on a table, or pass rows of numbers")
+                        :rows (first rows))))
+      (table-inputs :rows rows features))
+    (input-in :rows rows)))
+
+(defn predict
+  "Returns what `network` predicts for each of `rows` (maps holding the
+  network's features, or vectors of numbers), in the terms it was trained
+  in: a class label per row (a keyword if the labels were keywords), or a
+  regressor's number (a vector of them for several outputs). Inputs are
+  scaled as the network remembers. See `default-table-options`."
+  [rows network]
+  (let [labels (py/call "predict" [[:inputs (rows-in network rows)] [:network (network-in network)]]
+                        {})]
+    (if (get-in network [:data :keywords]) (mapv keyword labels) labels)))
+
+(defn predict-proba
+  "Returns, for each of `rows`, the vector of class probabilities `network`
+  gives, in the order of its classes (`(get-in network [:data :classes])`).
+  Rows are as for `predict`."
+  [rows network]
+  (py/call "predict_proba" [[:inputs (rows-in network rows)] [:network (network-in network)]] {}))
+
+;;; Training
+
 (defn train-data
   "Returns `network` trained for one pass over `data`, k9's
   `[[input target] ...]` (or `{:inputs [...] :labels [...]}`), with learning
-  rate `lrate`. Options are `default-train-options`, as trailing keys or a map."
+  rate `lrate`. Options are `default-train-options`, as trailing keys or a
+  map; with `default-table-options` (`:target` ...), `data` is a table,
+  rows of maps."
   [network data lrate & options]
-  (py/call "train_epochs" [[:epochs 1] [:network (network-arg network)]
-                           [:samples (samples-in :samples data)] [:learning-rate lrate]]
-           (call-options "train-data" default-train-options options) returns-network))
+  (if-let [opts (table-options "train-data" options)]
+    (network-out
+     (table-call "train-data" 1 network data lrate
+                 (checked-options "train-data" (merge default-train-options default-table-options)
+                                  opts)
+                 false))
+    (py/call "train_epochs" [[:epochs 1] [:network (network-arg network)]
+                             [:samples (samples-in :samples data)] [:learning-rate lrate]]
+             (call-options "train-data" default-train-options options) returns-network)))
 
 (defn train-epochs
   "Returns `network` trained for `n` passes over `data` with learning rate
-  `lrate`. Options are the same as for `train-data`."
+  `lrate`. Options are the same as for `train-data`:
+
+      (train-epochs 200 net rows 0.01 :features [:petal-length :petal-width]
+                    :target :species :optimizer :adam :batch-size 16)"
   [n network data lrate & options]
-  (py/call "train_epochs" [[:epochs n] [:network (network-arg network)]
-                           [:samples (samples-in :samples data)] [:learning-rate lrate]]
-           (call-options "train-epochs" default-train-options options) returns-network))
+  (if-let [opts (table-options "train-epochs" options)]
+    (network-out
+     (table-call "train-epochs" n network data lrate
+                 (checked-options "train-epochs"
+                                  (merge default-train-options default-table-options) opts)
+                 false))
+    (py/call "train_epochs" [[:epochs n] [:network (network-arg network)]
+                             [:samples (samples-in :samples data)] [:learning-rate lrate]]
+             (call-options "train-epochs" default-train-options options) returns-network)))
 
 (defn train
   "Trains like `train-epochs` and returns `{:network trained :history h}`,
@@ -290,11 +466,15 @@
   `:stopped-epoch` and `:best-epoch`. Options are those of `train-data` plus
   `:epochs` (default 1); `:report-every` defaults to 200."
   [network data lrate & options]
-  (let [opts (call-options "train" (assoc default-train-options :epochs 1 :report-every 200)
-                           options)]
-    (py/call "train" [[:network (network-arg network)] [:samples (samples-in :samples data)]
-                      [:learning-rate lrate]]
-             opts {:result #(update % :network network-out) :network :network})))
+  (let [defaults (assoc default-train-options :epochs 1 :report-every 200)]
+    (if-let [opts (table-options "train" options)]
+      (let [opts (checked-options "train" (merge defaults default-table-options) opts)]
+        (update (table-call "train" (:epochs opts) network data lrate (dissoc opts :epochs) true)
+                :network network-out))
+      (py/call "train" [[:network (network-arg network)] [:samples (samples-in :samples data)]
+                        [:learning-rate lrate]]
+               (call-options "train" defaults options)
+               {:result #(update % :network network-out) :network :network}))))
 
 (defn- logic-sample
   "Returns a random sample `[[n1 n2] [t (- 1 t)]]` where t is 1 if `(f n1 n2)`."

@@ -63,7 +63,7 @@
    ["unknown network option" #(k9/construct-network 2 3 2 {:colour :red}) :options]
    ["unknown activation" #(k9/construct-network 2 3 2 {:activation :gelu}) :activation]
    ["unknown model" #(k9/construct-network 2 3 2 {:model :keras}) :model]
-   ["unknown train option" #(k9/train-epochs 1 net good 0.5 :momentum 0.9) :options]
+   ["unknown train option" #(k9/train-epochs 1 net good 0.5 :momentm 0.9) :options]
    ["odd train options" #(k9/train-data net good 0.5 :batch-size) :options]
    ["train options as a vector" #(k9/train-epochs 1 net good 0.5 [:batch-size 1]) :options]
    ["infinite sizes" #(k9/construct-network {:sizes (range)}) :sizes]

@@ -8,13 +8,19 @@
             [k9tf.python :as py]))
 
 (defn session
-  "Returns the results of a fixed set of seeded calls, 200k rows among them."
+  "Returns the results of a fixed set of seeded calls, 200k rows and a table
+  of maps among them."
   []
   (let [data (k9/sample-logic :xor 200 :seed 3)
         net (k9/construct-network 2 3 2 {:seed 3})
         k9net (k9/construct-network {:sizes [2 4 4 2] :model :k9 :seed 4})
         online (k9/train-epochs 5 net data 0.5)
-        big (k9/sample-logic :xor 200000 :seed 7)]
+        big (k9/sample-logic :xor 200000 :seed 7)
+        rows (vec (for [i (range 30)]
+                    {:x (double (mod i 7)) :y (* 0.5 i) :kind (nth [:low :mid :high] (mod i 3))}))
+        table (k9/train-epochs 20 (k9/construct-network 2 4 3 {:seed 5}) rows 0.1
+                               :features [:x :y] :target :kind :standardize true :batch-size 4
+                               :optimizer :adam :shuffle true :seed 1)]
     {:net net
      :online online
      :full (k9/train-epochs 30 net data 0.5 :batch-size :full)

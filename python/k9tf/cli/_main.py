@@ -7,6 +7,8 @@ Examples
     k9tf train --fn xor --hidden 16 --hidden 16 --epochs 1000 --batch-size full \
         --samples 10000 --save xor.json --plot xor.png --tensorboard runs/xor
     k9tf predict xor.json 1 0
+    k9tf train --data iris.csv --target species --standardize --save iris.json
+    k9tf predict iris.json --data new.csv --out predictions.csv
     k9tf export xor.json --format onnx xor.onnx      # or keras, savedmodel, tflite
     k9tf sweep --fn xor --seeds 100 --lr 0.1 --lr 0.5 --csv xor.csv --plot xor.png
     k9tf repl                                        # Clojure REPL, JPype backend
@@ -18,6 +20,7 @@ ends the command with one line and status 130, leaving no partial file.
 """
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import logging
@@ -38,8 +41,10 @@ from ..model import (
     check_inputs,
     construct_network,
 )
+from ..tools import TABLE_DEFAULTS
 from . import _demo, _sweep
 from ._environment import reads_stdin, redirect_homeless_caches, reopen_closed_streams
+from ._table import predict_table, train_table
 
 
 def _count(maximum=None):
@@ -77,14 +82,26 @@ def _seed(text):
     return value
 
 
-_learning_rate.__name__ = "float"
+def _fraction(text):
+    value = float(text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must be a number from 0 up to 1, got {text}")
+    return value
+
+
+_learning_rate.__name__ = _fraction.__name__ = "float"
 _seed.__name__ = "int"
 
 _TRAIN_DESCRIPTION = """\
-Train a network on random samples of a logic function of two 0/1 inputs.
-Each target is [f?, not f?]: for --fn nand, [nand?, not nand?], so ff [1, 1]
+Train a network on random samples of a logic function of two 0/1 inputs (--fn),
+or on a CSV file (--data FILE.csv --target COLUMN).
+Each --fn target is [f?, not f?]: for --fn nand, [nand?, not nand?], so ff [1, 1]
 prints about [0, 1]. (The quick start's nand_gen gives [and?, nand?], the other
-order.) Output files are checked before training starts."""
+order.) A --data network remembers its feature names, classes and scaler, so
+`k9tf predict NET --data FILE.csv` answers in the file's terms. The data file
+and output files are checked before training starts."""
+
+_TABLE_HIDDEN = " ".join(map(str, TABLE_DEFAULTS["hidden_layer_sizes"]))
 
 
 def _parser():
@@ -100,16 +117,35 @@ def _parser():
         "train", help="train a network on a logic function (targets [f?, not f?])",
         description=_TRAIN_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     fit.set_defaults(run=_train)
-    fit.add_argument("--fn", choices=sorted(LOGIC_FUNCTIONS), required=True,
-                     help="the logic function; targets are [f?, not f?]")
+    task = fit.add_mutually_exclusive_group(required=True)
+    task.add_argument("--fn", choices=sorted(LOGIC_FUNCTIONS),
+                      help="the logic function; targets are [f?, not f?]")
+    task.add_argument("--data", metavar="FILE.csv",
+                      help="train on a CSV file with a header row (numeric features)")
+    fit.add_argument("--target", metavar="COLUMN",
+                     help="with --data: the column to predict (class labels, or numbers "
+                          "with --regression)")
+    fit.add_argument("--regression", action="store_true",
+                     help="with --data: the target is a number (linear output, squared error)")
+    fit.add_argument("--standardize", action="store_true",
+                     help="with --data: scale each feature to mean 0 and standard deviation 1 "
+                          "(remembered by the network)")
+    fit.add_argument("--validation-fraction", type=_fraction, default=0.0, metavar="F",
+                     help="with --data: hold out this fraction of the rows, scored at each "
+                          "report (default: 0)")
     fit.add_argument("--hidden", type=_count(MAX_UNITS), action="append", metavar="N",
-                     help="hidden layer width; repeat for more layers (default: one of 3)")
-    fit.add_argument("--epochs", type=_count(MAX_EPOCHS), default=500, help="default: 500")
-    fit.add_argument("--lr", type=_learning_rate, default=0.5,
-                     help="learning rate (default: 0.5)")
-    fit.add_argument("--samples", type=_count(MAX_SAMPLES), default=1000, help="default: 1000")
-    fit.add_argument("--batch-size", type=_batch_size, default=1, metavar="N|full",
-                     help="1 = k9's online training (default), full = the article's")
+                     help="hidden layer width; repeat for more layers (default: one of 3; "
+                          f"{_TABLE_HIDDEN} with --data)")
+    fit.add_argument("--epochs", type=_count(MAX_EPOCHS),
+                     help=f"default: 500 ({TABLE_DEFAULTS['epochs']} with --data)")
+    fit.add_argument("--lr", type=_learning_rate,
+                     help=f"learning rate (default: 0.5; {TABLE_DEFAULTS['learning_rate']} "
+                          "with --data)")
+    fit.add_argument("--samples", type=_count(MAX_SAMPLES), help="default: 1000")
+    fit.add_argument("--batch-size", type=_batch_size, default=argparse.SUPPRESS,
+                     metavar="N|full",
+                     help="1 = k9's online training (default), full = the article's "
+                          f"({TABLE_DEFAULTS['batch_size']} with --data)")
     fit.add_argument("--seed", type=_seed, help="makes weights and data reproducible")
     fit.add_argument("--model", choices=sorted(PRESETS), default="default")
     fit.add_argument("--report-every", type=_count(), metavar="STEPS",
@@ -153,10 +189,18 @@ def _parser():
     grid.add_argument("--plot", metavar="PNG", help="write success rate and mean cost per "
                                                     "configuration")
 
-    predict = commands.add_parser("predict", help="print ff of a saved network")
+    predict = commands.add_parser(
+        "predict", help="print ff of a saved network, or its predictions for a CSV file",
+        description="Print ff of the numbers X, or with --data write one CSV row per row of "
+                    "the file: the predicted class and each class's probability (a regressor: "
+                    "the predicted values).")
     predict.set_defaults(run=_predict)
     predict.add_argument("network", metavar="FILE")
-    predict.add_argument("inputs", type=float, nargs="+", metavar="X")
+    predict.add_argument("inputs", type=float, nargs="*", metavar="X")
+    predict.add_argument("--data", metavar="FILE.csv",
+                         help="a CSV file with the network's feature columns (by name)")
+    predict.add_argument("--out", metavar="OUT.csv",
+                         help="with --data: write the predictions here instead of stdout")
 
     out = commands.add_parser(
         "export", help="write a saved network as a Keras, SavedModel, TFLite or ONNX model",
@@ -197,6 +241,19 @@ class _TqdmHandler(logging.Handler):
 
 
 def _train(args):
+    if args.data is not None:
+        return train_table(args, _progress)
+    given = [option for option, value in (("--target", args.target),
+                                          ("--regression", args.regression),
+                                          ("--standardize", args.standardize),
+                                          ("--validation-fraction", args.validation_fraction))
+             if value]
+    if given:
+        raise ValueError(f"{given[0]} is for --data; --fn trains on a logic task.")
+    args.epochs = args.epochs or 500
+    args.lr = args.lr or 0.5
+    args.samples = args.samples or 1000
+    args.batch_size = getattr(args, "batch_size", 1)
     if args.save is not None:
         writable_file(args.save, "--save")
     if args.plot is not None:
@@ -216,25 +273,11 @@ def _train(args):
     print(f"Training {'-'.join(map(str, network['sizes']))} ({args.model}) on {args.samples:,} "
           f"{args.fn} samples, targets {columns}: {args.epochs:,} epochs, batch "
           f"{args.batch_size or 'full'}, lr {args.lr}", flush=True)
-    callbacks = []
-    if args.tensorboard is not None:
-        from ..tools import ScalarWriter  # noqa: PLC0415 - TensorFlow loads here
-
-        callbacks.append(ScalarWriter(args.tensorboard))
-    from tqdm import tqdm  # noqa: PLC0415
-
-    with tqdm(total=steps, unit="step", disable=None, leave=False) as bar:
-        def progress(record):
-            bar.update(record["step"] - bar.n)
-            for callback in callbacks:
-                callback(record)
-
+    with _progress(steps, args.tensorboard) as progress:
         network, history = train(network, samples, args.lr, epochs=args.epochs,
                                  batch_size=args.batch_size, seed=args.seed,
                                  validation=validation, report_every=report_every,
                                  callback=progress)
-    for callback in callbacks:
-        callback.close()
     print(f"ff outputs are {columns}:")
     for row, out in zip(_demo.GRID, ff(_demo.GRID, network)):
         print(f"ff {row} => {out}")
@@ -247,7 +290,34 @@ def _train(args):
     return 0
 
 
+@contextlib.contextmanager
+def _progress(steps, tensorboard):
+    """Yield the history callback: a progress bar of ``steps`` and the TensorBoard writer."""
+    callbacks = []
+    if tensorboard is not None:
+        from ..tools import ScalarWriter  # noqa: PLC0415 - TensorFlow loads here
+
+        callbacks.append(ScalarWriter(tensorboard))
+    from tqdm import tqdm  # noqa: PLC0415
+
+    with tqdm(total=steps, unit="step", disable=None, leave=False) as bar:
+        def progress(record):
+            bar.update(record["step"] - bar.n)
+            for callback in callbacks:
+                callback(record)
+
+        yield progress
+    for callback in callbacks:
+        callback.close()
+
+
 def _predict(args):
+    if args.data is not None:
+        return predict_table(args)
+    if args.out is not None:
+        raise ValueError("--out is for --data; without it predict prints ff of the numbers X.")
+    if not args.inputs:
+        raise ValueError("predict needs the inputs X... or --data FILE.csv.")
     network = load_network(args.network)
     check_inputs(args.inputs, network["sizes"][0], network["dtype"])  # before TensorFlow loads
     print(json.dumps(ff(args.inputs, network)))

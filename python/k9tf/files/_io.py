@@ -7,7 +7,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..model import FORMAT_VERSION, MAX_FILE_BYTES, MAX_LAYERS, MAX_PARAMETERS, check_network
+from ..model import (
+    DATA_FORMAT_VERSION,
+    FORMAT_VERSION,
+    MAX_FILE_BYTES,
+    MAX_LAYERS,
+    MAX_PARAMETERS,
+    check_network,
+)
 from ._write import check_path, kind, os_error, write_atomic
 
 
@@ -34,7 +41,8 @@ def _json_chunks(network):
     def dumps(value):
         return json.dumps(value, allow_nan=False, default=_plain_value)
 
-    head = {"version": FORMAT_VERSION, **spec, "seed": None if seed is None else int(seed)}
+    version = DATA_FORMAT_VERSION if "data" in spec else FORMAT_VERSION
+    head = {"version": version, **spec, "seed": None if seed is None else int(seed)}
     yield "{\n" + "".join(f" {dumps(key)}: {dumps(value)},\n" for key, value in head.items())
     yield ' "layers": [\n'
     for i, layer in enumerate(network["layers"]):

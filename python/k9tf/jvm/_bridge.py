@@ -27,7 +27,7 @@ from ..model import (
     construct_network,
     from_k9,
 )
-from ..tools import MAX_RUNS, sweep
+from ..tools import MAX_RUNS, encode_table, predict, predict_proba, sweep
 from ._codec import FORMAT, pack, unpack
 from ._interrupt import interrupt, interruptible
 from ._kept import Missing, forget, keep, outgoing, resolve
@@ -85,6 +85,32 @@ def _train_with_history(*args, **kwargs):
     return {"network": network, "history": history}
 
 
+def train_table(epochs, network, inputs, labels, learning_rate, *, features=None, target=None,
+                standardize=False, keywords=False, history=False, validation=None, **options):
+    """Train ``network`` on a table's columns, as :func:`k9tf.encode_table` encodes them.
+
+    For the Clojure side's rows of maps: ``inputs`` are the feature columns,
+    ``labels`` the target's values; ``validation`` is ``{"inputs", "labels"}``
+    of the same kind. The other options are :func:`k9tf.train`'s. Returns the
+    network, or ``{"network", "history"}`` with ``history``.
+    """
+    network, samples = encode_table(network, inputs, labels, features=features, target=target,
+                                    standardize=standardize, keywords=keywords)
+    if validation is not None:
+        validation = encode_table(network, validation["inputs"], validation["labels"])[1]
+    options.setdefault("report_every", None)
+    trained, record = train(network, samples, learning_rate, epochs=epochs,
+                            validation=validation, **options)
+    return {"network": trained, "history": record} if history else trained
+
+
+def predict_proba_table(inputs, network):
+    """Return :func:`k9tf.predict_proba`'s rows as a numpy array, which packs fast."""
+    import numpy as np  # noqa: PLC0415
+
+    return np.asarray(predict_proba(inputs, network), dtype=np.float64)
+
+
 FUNCTIONS = {
     "construct_network": construct_network,
     "from_k9": from_k9,
@@ -92,6 +118,9 @@ FUNCTIONS = {
     "train": _train_with_history,
     "train_data": train_data,
     "train_epochs": train_epochs,
+    "train_table": train_table,
+    "predict": predict,
+    "predict_proba": predict_proba_table,
     "accuracy": accuracy,
     "save_network": save_network,
     "load_network": load_network,
@@ -106,7 +135,8 @@ FUNCTIONS = {
 """The functions a bridge request may name."""
 
 _IMPORTS = dict.fromkeys([
-    "ff", "train", "train_data", "train_epochs", "export", "sweep"], [RUNTIME])
+    "ff", "train", "train_data", "train_epochs", "train_table", "predict", "predict_proba",
+    "export", "sweep"], [RUNTIME])
 """The modules (TensorFlow's) a function's first call imports: imported before it is
 interruptible (see :func:`interruptible`)."""
 
@@ -122,7 +152,8 @@ def _parse(frame):
 
 
 _PARAMETERS = {
-    name: {*inspect.signature(train if name == "train" else f).parameters, "epochs"}
+    name: {*inspect.signature(train if name == "train" else f).parameters, "epochs",
+           *(inspect.signature(train).parameters if name == "train_table" else ())}
     for name, f in FUNCTIONS.items()
 }
 

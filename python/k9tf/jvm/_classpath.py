@@ -17,6 +17,7 @@ DEBIAN_JARS = "/usr/share/java"
 MAVEN_TO_DEBIAN = {
     "org.clojure/clojure": ["clojure.jar", "spec.alpha.jar", "core.specs.alpha.jar"],
     "org.clojure/data.json": ["data.json.jar"],
+    "org.clojure/data.csv": ["data.csv.jar"],
     "net.java.dev.jna/jna": ["jna.jar"],
     "nrepl/nrepl": ["nrepl.jar"],
 }

@@ -17,6 +17,7 @@ from ._layout import count, layer_pairs, pack, shapes_of, slices_of, to_layers, 
 from ._network import construct_network, from_k9, make_network
 from ._presets import (
     ACTIVATIONS,
+    DATA_FORMAT_VERSION,
     DTYPES,
     FORMAT_VERSION,
     INITS,
@@ -26,6 +27,7 @@ from ._presets import (
     MAX_LAYERS,
     MAX_PARAMETERS,
     MAX_SAMPLES,
+    MAX_TABLE_BYTES,
     MAX_TRAIN_VALUES,
     MAX_UNITS,
     MAX_VALUES,
@@ -45,10 +47,12 @@ from ._training import (
     is_plain,
 )
 from ._validation import (
+    DATA_KEYS,
     NETWORK_KEYS,
     brief,
     check_batch_size,
     check_choice,
+    check_data,
     check_epochs,
     check_inputs,
     check_int,
@@ -63,14 +67,15 @@ from ._validation import (
 )
 
 __all__ = [
-    "ACTIVATIONS", "ArgumentError", "DTYPES", "DivergedError", "FORMAT_VERSION", "INITS",
-    "InvalidType", "InvalidValue", "LOSSES", "MAX_EPOCHS", "MAX_FILE_BYTES", "MAX_LAYERS",
-    "MAX_PARAMETERS", "MAX_SAMPLES", "MAX_TRAIN_VALUES", "MAX_UNITS", "MAX_VALUES", "MAX_WORK",
+    "ACTIVATIONS", "ArgumentError", "DATA_FORMAT_VERSION", "DATA_KEYS", "DTYPES",
+    "DivergedError", "FORMAT_VERSION", "INITS", "InvalidType", "InvalidValue", "LOSSES",
+    "MAX_EPOCHS", "MAX_FILE_BYTES", "MAX_LAYERS", "MAX_PARAMETERS", "MAX_SAMPLES",
+    "MAX_TABLE_BYTES", "MAX_TRAIN_VALUES", "MAX_UNITS", "MAX_VALUES", "MAX_WORK",
     "NETWORK_KEYS", "OPTIMIZERS", "OPTION_VALUES", "OUTPUTS", "PLAIN", "PRESETS", "SCHEDULES",
     "STOPPING", "argument_of", "brief", "builtin_name", "check_batch_size", "check_choice",
-    "check_early_stopping", "check_epochs", "check_inputs", "check_int", "check_learning_rate",
-    "check_matrix", "check_network", "check_optimizer", "check_options", "check_samples",
-    "check_seed", "check_sizes", "checked_network", "construct_network", "count", "from_k9",
-    "is_plain", "layer_pairs", "make_network", "pack", "plural", "recall", "rephrased",
-    "shapes_of", "slices_of", "stamped", "to_layers", "unpack",
+    "check_data", "check_early_stopping", "check_epochs", "check_inputs", "check_int",
+    "check_learning_rate", "check_matrix", "check_network", "check_optimizer", "check_options",
+    "check_samples", "check_seed", "check_sizes", "checked_network", "construct_network",
+    "count", "from_k9", "is_plain", "layer_pairs", "make_network", "pack", "plural", "recall",
+    "rephrased", "shapes_of", "slices_of", "stamped", "to_layers", "unpack",
 ]

@@ -12,10 +12,12 @@ which enter the key as their dtype, shape and bytes. A network mutated in
 place serialises differently and is checked again, so a cached result is
 never stale. Networks holding anything else (numpy scalars, which marshal
 would write as bare bytes, dict subclasses, tuples) or large ones are checked
-every time.
+every time. A version-2 network's ``data`` (nested dicts and lists of
+names and numbers) enters the key as it is.
 """
 
 import collections
+import copy
 import marshal
 import threading
 
@@ -58,6 +60,13 @@ def _plain(value):
         {*map(type, row)} <= _SCALARS for row in value))
 
 
+def _plain_tree(value):
+    """Return whether ``value`` is plain (see :func:`_plain`) or a str-keyed dict of such trees."""
+    if type(value) is dict:
+        return all(type(k) is str and _plain_tree(v) for k, v in value.items())
+    return _plain(value)
+
+
 def _tagged(value):
     """Return a layer's value in a form for the key that no other value shares, or None."""
     if type(value) is np.ndarray and value.dtype.kind in "biuf":
@@ -72,7 +81,8 @@ def _snapshot(network):
         return None
     top = {k: list(v) if type(v) is _List else v for k, v in network.items() if k != "layers"}
     if (type(layers) not in (list, _List) or not all(type(layer) is dict for layer in layers)
-            or not all(type(k) is str and _plain(v) for k, v in top.items())):
+            or not all(type(k) is str and (_plain(v) or (k == "data" and _plain_tree(v)))
+                       for k, v in top.items())):
         return None
     tagged = [{k: _tagged(v) for k, v in layer.items()} for layer in layers]
     if not all(type(k) is str and v is not None for layer in tagged for k, v in layer.items()):
@@ -118,4 +128,7 @@ def checked_network(network):
                 while len(_entries) > MAX_ENTRIES:
                     _entries.popitem(last=False)
     spec, params, packed = hit
-    return {**spec, "sizes": list(spec["sizes"])}, list(params), packed
+    spec = {**spec, "sizes": list(spec["sizes"])}
+    if "data" in spec:
+        spec["data"] = copy.deepcopy(spec["data"])
+    return spec, list(params), packed

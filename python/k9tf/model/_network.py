@@ -1,11 +1,13 @@
 """Networks as plain data: construction, initial weights and k9 conversion."""
 
+import copy
 from collections.abc import Sequence
 
 import numpy as np
 
 from ._errors import InvalidType, InvalidValue, rephrased
-from ._presets import FORMAT_VERSION, MAX_LAYERS
+from ._layout import to_layers
+from ._presets import DATA_FORMAT_VERSION, FORMAT_VERSION, MAX_LAYERS
 from ._tracked import stamped
 from ._validation import brief, check_network, check_options, check_seed, check_sizes
 
@@ -31,11 +33,18 @@ def make_network(spec, params, seed):
     """Return the plain-data network for ``spec`` (sizes, model, options) and numpy ``params``.
 
     ``params`` is the flat list ``[w0, b0, w1, b1, ...]``; values become Python
-    floats exactly (a float32 weight is carried as the double it equals). The
-    network remembers its checked form until one of its lists changes (see
-    :mod:`k9tf.model._tracked`), so calls on it skip checking and converting it.
+    floats exactly (a float32 weight is carried as the double it equals). A
+    network without ``data`` remembers its checked form until one of its lists
+    changes (see :mod:`k9tf.model._tracked`), so calls on it skip checking and
+    converting it; a spec with ``data`` gives a version-2 network holding a
+    copy of it, as plain lists.
     """
-    return stamped(spec, params, seed)
+    spec = dict(spec)
+    data = spec.pop("data", None)
+    if data is None:
+        return stamped(spec, params, seed)
+    return {"version": DATA_FORMAT_VERSION, **spec, "seed": seed, "layers": to_layers(params),
+            "data": copy.deepcopy(data)}
 
 
 def construct_network(*sizes, model="default", activation=None, output=None, loss=None,

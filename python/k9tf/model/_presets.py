@@ -46,7 +46,11 @@ PRESETS = {
 }
 
 FORMAT_VERSION = 1
-"""Version of the plain-data network format."""
+"""Version of the plain-data network format of a network without a ``data`` key."""
+
+DATA_FORMAT_VERSION = 2
+"""Version of a network that carries ``data``: the feature names, classes and scaler it was
+trained with (version 1 plus that one key)."""
 
 # Limits, each refused up front with a one-line error. Measured on the 2-core,
 # 24 GB development machine (see README, "Limits"): at these sizes every call
@@ -81,3 +85,6 @@ MAX_WORK = 20_000_000_000
 
 MAX_FILE_BYTES = 256 * 2**20
 """Largest network file :func:`k9tf.load_network` reads (5M parameters take ~105 MB)."""
+
+MAX_TABLE_BYTES = 128 * 2**20
+"""Largest CSV table the ``k9tf`` command reads (about 10 million numbers)."""

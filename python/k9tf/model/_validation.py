@@ -20,6 +20,7 @@ import numpy as np
 from ._errors import InvalidType, InvalidValue, argument_of, rephrased
 from ._layout import count
 from ._presets import (
+    DATA_FORMAT_VERSION,
     FORMAT_VERSION,
     MAX_EPOCHS,
     MAX_LAYERS,
@@ -35,6 +36,10 @@ NETWORK_KEYS = (
     "version", "sizes", "model", "activation", "output", "loss",
     "bias", "init", "dtype", "seed", "layers",
 )
+"""The keys of a version-1 network; version 2 adds ``data`` (see :func:`check_data`)."""
+
+DATA_KEYS = ("features", "target", "classes", "scaler", "keywords")
+"""The keys a network's ``data`` may hold, each optional."""
 
 _TEXT = (str, bytes, bytearray, memoryview)
 _LISTS = (list, tuple)
@@ -320,15 +325,17 @@ def check_network(network):
     """
     if not isinstance(network, Mapping):
         raise InvalidType("network", f"network must be a dict, got {type(network).__name__}.")
-    missing = [k for k in NETWORK_KEYS if k not in network]
-    unknown = [k for k in network if k not in NETWORK_KEYS]
+    version = network.get("version")
+    if (isinstance(version, bool) or not isinstance(version, Integral)
+            or version not in (FORMAT_VERSION, DATA_FORMAT_VERSION)):
+        raise InvalidValue("network", f"network version must be {FORMAT_VERSION} or "
+                                      f"{DATA_FORMAT_VERSION} (with data), got {brief(version)}.")
+    keys = NETWORK_KEYS + (("data",) if version == DATA_FORMAT_VERSION else ())
+    missing = [k for k in keys if k not in network]
+    unknown = [k for k in network if k not in keys]
     if missing or unknown:
         raise InvalidValue("network", f"network is malformed: missing keys {missing}, unknown "
                                       f"keys {brief(unknown)}.")
-    version = network["version"]
-    if isinstance(version, bool) or not isinstance(version, Integral) or version != FORMAT_VERSION:
-        raise InvalidValue("network", f"network version must be {FORMAT_VERSION}, got "
-                                      f"{brief(version)}.")
     overrides = {k: network[k] for k in ("activation", "output", "loss", "bias", "init", "dtype")}
     if any(v is None for v in overrides.values()):
         raise InvalidValue("network", f"network options must not be None, got {overrides!r}.")
@@ -363,7 +370,106 @@ def check_network(network):
         params.append(_table(rows, n_out, dtype, lambda r, name=name: f"{name} biases",
                              lambda r, c, name=name: f"{name} biases[{c}]",
                              f"the layer has {plural(n_out, 'unit')}")[0])
-    return {"sizes": sizes, "model": network["model"], **options}, params
+    spec = {"sizes": sizes, "model": network["model"], **options}
+    if version == DATA_FORMAT_VERSION:
+        spec["data"] = check_data(network["data"], sizes, options["loss"], "network data")
+    return spec, params
+
+
+def _check_names(names, name, n):
+    """Return ``names`` as a list of ``n`` distinct non-empty strings."""
+    if not _is_vector(names) or len(names) != n:
+        raise InvalidValue(argument_of(name),
+                           f"{name} must be a list of {plural(n, 'name')}, got {brief(names)}.")
+    if not all(isinstance(v, str) and v for v in names) or len(set(names)) != n:
+        raise InvalidValue(argument_of(name),
+                           f"{name} must hold distinct non-empty strings, got {brief(names)}.")
+    return list(names)
+
+
+def _check_label(value, name):
+    """Return class label ``value``: a string, an int or a finite float."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise InvalidType(argument_of(name),
+                          f"{name} must hold strings or numbers, got {brief(value)}.")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InvalidValue(argument_of(name), f"{name} must hold finite numbers, got {value!r}.")
+    return value
+
+
+def _check_vector(values, name, n, positive=False):
+    """Return ``values`` as a list of ``n`` finite floats (each > 0 if ``positive``)."""
+    if not _is_vector(values) or len(values) != n:
+        raise InvalidValue(argument_of(name),
+                           f"{name} must be a list of {plural(n, 'number')}, got {brief(values)}.")
+    for i, value in enumerate(values):
+        _check_cell(value, f"{name}[{i}]", "float64")
+        if positive and not value > 0:
+            raise InvalidValue(argument_of(name), f"{name}[{i}] must be > 0, got {value!r}.")
+    return [float(v) for v in values]
+
+
+def check_data(data, sizes, loss, name="data"):
+    """Return a copy of a network's ``data``: what it was trained on, in the user's terms.
+
+    Every key is optional: ``features`` (the ``sizes[0]`` input column names),
+    ``target`` (the target column's name), ``classes`` (the ``sizes[-1]``
+    class labels, strings or numbers, in output order; only for a
+    softmax cross-entropy network), ``scaler`` (``{"mean": [...], "scale":
+    [...]}``, ``sizes[0]`` numbers each: inputs are ``(x - mean) / scale``
+    before the network sees them) and ``keywords`` (True if the classes were
+    Clojure keywords, which the Clojure side gives back as keywords).
+    """
+    if not isinstance(data, Mapping):
+        raise InvalidType(argument_of(name), f"{name} must be a dict, got {brief(data)}.")
+    unknown = [k for k in data if k not in DATA_KEYS]
+    if unknown:
+        raise InvalidValue(argument_of(name),
+                           f"{name} has unknown keys {brief(unknown)}; it may hold "
+                         f"{', '.join(DATA_KEYS)}.")
+    checked = {}
+    if "features" in data:
+        checked["features"] = _check_names(data["features"], f"{name} features", sizes[0])
+    if "target" in data:
+        target = data["target"]
+        if not isinstance(target, str) or not target:
+            raise InvalidType(argument_of(name),
+                              f"{name} target must be a non-empty string, got {brief(target)}.")
+        checked["target"] = target
+    if "classes" in data:
+        classes = data["classes"]
+        if loss != "softmax-cross-entropy":
+            raise InvalidValue(argument_of(name),
+                               f"{name} classes need a softmax cross-entropy network, got "
+                             f"loss={loss!r}.")
+        if not _is_vector(classes) or len(classes) != sizes[-1]:
+            raise InvalidValue(argument_of(name),
+                               f"{name} classes must be a list of {plural(sizes[-1], 'label')} "
+                             f"(one per output), got {brief(classes)}.")
+        classes = [_check_label(v, f"{name} classes") for v in classes]
+        if len(set(classes)) != len(classes):
+            raise InvalidValue(argument_of(name),
+                               f"{name} classes must be distinct, got {brief(classes)}.")
+        checked["classes"] = classes
+    if "scaler" in data:
+        scaler = data["scaler"]
+        if not isinstance(scaler, Mapping) or set(scaler) != {"mean", "scale"}:
+            raise InvalidValue(argument_of(name),
+                               f"{name} scaler must be a dict with keys 'mean' and 'scale', got "
+                             f"{brief(scaler)}.")
+        checked["scaler"] = {
+            "mean": _check_vector(scaler["mean"], f"{name} scaler mean", sizes[0]),
+            "scale": _check_vector(scaler["scale"], f"{name} scaler scale", sizes[0], True)}
+    if "keywords" in data:
+        if not isinstance(data["keywords"], bool):
+            raise InvalidType(argument_of(name), f"{name} keywords must be True or False, got "
+                            f"{brief(data['keywords'])}.")
+        if data["keywords"] and "classes" not in checked:
+            raise InvalidValue(argument_of(name), f"{name} keywords=True needs classes.")
+        checked["keywords"] = data["keywords"]
+    return checked
 
 
 # Inputs and samples ---------------------------------------------------------------------------
