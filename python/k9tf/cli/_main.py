@@ -38,6 +38,7 @@ from ..model import (
     MAX_SAMPLES,
     MAX_UNITS,
     PRESETS,
+    InvalidValue,
     check_inputs,
     construct_network,
 )
@@ -249,7 +250,8 @@ def _train(args):
                                           ("--validation-fraction", args.validation_fraction))
              if value]
     if given:
-        raise ValueError(f"{given[0]} is for --data; --fn trains on a logic task.")
+        raise InvalidValue(None, f"{given[0]} is for --data; --fn trains on a "
+                                                  "logic task.")
     args.epochs = args.epochs or 500
     args.lr = args.lr or 0.5
     args.samples = args.samples or 1000
@@ -317,7 +319,7 @@ def _predict(args):
     if args.out is not None:
         raise ValueError("--out is for --data; without it predict prints ff of the numbers X.")
     if not args.inputs:
-        raise ValueError("predict needs the inputs X... or --data FILE.csv.")
+        raise InvalidValue(None, "predict needs the inputs X... or --data FILE.csv.")
     network = load_network(args.network)
     check_inputs(args.inputs, network["sizes"][0], network["dtype"])  # before TensorFlow loads
     print(json.dumps(ff(args.inputs, network)))
@@ -342,8 +344,8 @@ def _classpath(args):
 
 def _clojure(args, aliases=(), stdin_closed=False):
     if stdin_closed and reads_stdin(args):
-        raise ValueError("standard input is closed, so the REPL has nothing to read; run it "
-                         "from a terminal or give it input (< file).")
+        raise InvalidValue(None, "standard input is closed, so the REPL has nothing to "
+                                       "read; run it from a terminal or give it input (< file).")
     from ..jvm import run_clojure  # noqa: PLC0415 - JPype is optional
 
     return run_clojure(args, aliases)

@@ -15,7 +15,7 @@ import numpy as np
 from ..data import parse_csv
 from ..engine import train
 from ..files import read_table, save_network, writable_directory, writable_file, write_atomic
-from ..model import checked_network, construct_network
+from ..model import InvalidValue, checked_network, construct_network
 from ..tools import TABLE_DEFAULTS, encode_table, predict, predict_proba
 
 
@@ -55,8 +55,9 @@ def train_table(args, progress):
     else:
         n_out, loss = len(set(np.asarray(labels, dtype=object)[rows].tolist())), {}
         if n_out < 2:
-            raise ValueError(f"{source}: column {args.target!r} holds a single class in the "
-                             "training rows; a classifier needs at least 2.")
+            raise InvalidValue(None, f"{source}: column {args.target!r} holds a "
+                                                    "single class in the training rows; a "
+                                                    "classifier needs at least 2.")
     hidden = args.hidden or list(TABLE_DEFAULTS["hidden_layer_sizes"])
     activation = TABLE_DEFAULTS["activation"] if args.model == "default" else None
     network = construct_network(len(table["features"]), *hidden, n_out, model=args.model,
@@ -97,7 +98,7 @@ def train_table(args, progress):
 def predict_table(args):
     """Run ``k9tf predict NET --data FILE``: write one CSV row of predictions per data row."""
     if args.inputs:
-        raise ValueError("give the inputs as numbers or as --data FILE.csv, not both.")
+        raise InvalidValue(None, "give the inputs as numbers or as --data FILE.csv, not both.")
     if args.out is not None:
         writable_file(args.out, "--out")
     from ..files import load_network  # noqa: PLC0415
@@ -109,9 +110,10 @@ def predict_table(args):
     text = read_table(args.data, "--data")
     table = parse_csv(text, source=source, features=data.get("features"))
     if len(table["features"]) != spec["sizes"][0]:
-        raise ValueError(f"{source} has {len(table['features']):,} columns; the network takes "
-                         f"{spec['sizes'][0]:,} inputs (and names none: it was not trained on "
-                         "a table).")
+        raise InvalidValue(None, f"{source} has {len(table['features']):,} "
+                                                "columns; the network takes "
+                                                f"{spec['sizes'][0]:,} inputs (and names none: "
+                                                "it was not trained on a table).")
     labels = predict(table["inputs"], network)
     target = data.get("target", "prediction")
     out = io.StringIO(newline="")

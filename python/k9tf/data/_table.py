@@ -29,23 +29,24 @@ def _header(rows, source):
         if header:  # blank lines before the header are skipped
             break
     else:
-        raise ValueError(f"{source} is empty; it needs a header row and at least one data row.")
+        raise InvalidValue(None, f"{source} is empty; it needs a header row and "
+                                                "at least one data row.")
     names = [name.strip() for name in header]
     for j, name in enumerate(names):
         if not name:
-            raise ValueError(f"{source} line {rows.line_num}: column {j + 1} of the header has "
-                             "no name.")
+            raise InvalidValue(None, f"{source} line {rows.line_num}: column "
+                                                    f"{j + 1} of the header has no name.")
         if name in names[:j]:
-            raise ValueError(f"{source} line {rows.line_num}: column name {name!r} appears "
-                             "twice in the header.")
+            raise InvalidValue(None, f"{source} line {rows.line_num}: column name "
+                                                    f"{name!r} appears twice in the header.")
     return names
 
 
 def _column(names, name, source, option):
     """Return the index of column ``name``, or raise naming the columns there are."""
     if name not in names:
-        raise ValueError(f"{source} has no column {name!r} ({option}); its columns are "
-                         f"{brief(names, 200)}.")
+        raise InvalidValue(None, f"{source} has no column {name!r} ({option}); "
+                                                f"its columns are {brief(names, 200)}.")
     return names.index(name)
 
 
@@ -99,8 +100,8 @@ def parse_csv(text, *, source="table", target=None, features=None, regression=Fa
         if features is None:
             features = [name for name in names if name != target]
             if not features:
-                raise ValueError(f"{source} has no feature columns besides the target "
-                                 f"{target!r}.")
+                raise InvalidValue(None, f"{source} has no feature columns "
+                                                        f"besides the target {target!r}.")
         at = [_column(names, name, source, "a feature the network takes") for name in features]
         inputs, labels = [], []
         for row in rows:
@@ -109,27 +110,31 @@ def parse_csv(text, *, source="table", target=None, features=None, regression=Fa
             if len(row) != len(names):
                 gap = (f"column {names[len(row)]!r} is missing" if len(row) < len(names)
                        else f"column {len(names) + 1} has no name")
-                raise ValueError(f"{source} line {rows.line_num} has "
-                                 f"{plural(len(row), 'value')} but the header "
-                                 f"{plural(len(names), 'column')}: {gap}.")
+                raise InvalidValue(None, f"{source} line {rows.line_num} has "
+                                                        f"{plural(len(row), 'value')} but the "
+                                                        f"header {plural(len(names), 'column')}: "
+                                                        f"{gap}.")
             if len(inputs) == MAX_SAMPLES:
-                raise ValueError(f"{source} has more than {MAX_SAMPLES:,} rows, the most k9tf "
-                                 "trains on or predicts in one call.")
+                raise InvalidValue(None, f"{source} has more than {MAX_SAMPLES:,} "
+                                                        "rows, the most k9tf trains on or "
+                                                        "predicts in one call.")
             values = []
             for j in at:
                 value = _cell_number(row[j])
                 if value is None:
-                    raise ValueError(f"{source} line {rows.line_num}, column {names[j]!r}: "
-                                     f"{brief(row[j])} is not a finite number (features must "
-                                     "be numbers).")
+                    raise InvalidValue(None, f"{source} line {rows.line_num}, "
+                                                            f"column {names[j]!r}: "
+                                                            f"{brief(row[j])} is not a finite "
+                                                            "number (features must be numbers).")
                 values.append(value)
             inputs.append(values)
             if target_at is not None:
                 labels.append(_target(row[target_at], regression, source, rows.line_num, target))
     except csv.Error as error:
-        raise ValueError(f"{source} line {rows.line_num} is not valid CSV: {error}.") from None
+        raise InvalidValue(None, f"{source} line {rows.line_num} is not valid "
+                                                f"CSV: {error}.") from None
     if not inputs:
-        raise ValueError(f"{source} has a header but no data rows.")
+        raise InvalidValue(None, f"{source} has a header but no data rows.")
     table = {"features": list(features), "inputs": np.array(inputs, dtype=np.float64)}
     if target is not None:
         table["labels"] = (np.array(labels, dtype=np.float64) if regression
@@ -141,12 +146,14 @@ def _target(text, regression, source, line, target):
     """Return a target cell: a float for regression, else the stripped text."""
     if not regression:
         if not text.strip():
-            raise ValueError(f"{source} line {line}, column {target!r}: the label is empty.")
+            raise InvalidValue(None, f"{source} line {line}, column {target!r}: "
+                                                    "the label is empty.")
         return text.strip()
     value = _cell_number(text)
     if value is None:
-        raise ValueError(f"{source} line {line}, column {target!r}: {brief(text)} is not a "
-                         "finite number (a regression target must be a number).")
+        raise InvalidValue(None, f"{source} line {line}, column {target!r}: "
+                                                f"{brief(text)} is not a finite number (a "
+                                                "regression target must be a number).")
     return value
 
 

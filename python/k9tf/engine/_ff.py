@@ -93,6 +93,6 @@ def forward(input, network):
     finite = (all(map(math.isfinite, outputs.ravel().tolist())) if outputs.size <= _SMALL
               else np.isfinite(outputs).all())
     if not finite:
-        raise InvalidValue("ff", "ff overflowed: the network's outputs are not finite for this "
+        raise InvalidValue(None, "ff overflowed: the network's outputs are not finite for this "
                                  "input.")
     return outputs, single

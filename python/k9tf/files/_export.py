@@ -18,6 +18,8 @@ from ..model import (
     FORMAT_VERSION,
     OUTPUTS,
     PRESETS,
+    InvalidType,
+    InvalidValue,
     check_choice,
     check_network,
     check_options,
@@ -49,10 +51,11 @@ def _check_target(path, format):
     if format == "savedmodel":
         return writable_savedmodel(path)
     if format == "keras" and not path.endswith(".keras"):
-        raise ValueError(f"path {path!r} must end in '.keras' for format='keras' "
-                         "(Keras loads no other name).")
+        raise InvalidValue("path", f"path {path!r} must end in '.keras' for format='keras' "
+                                   "(Keras loads no other name).")
     if os.path.isdir(path):
-        raise ValueError(f"path {path!r} is a directory; format={format!r} writes one file.")
+        raise InvalidValue("path", f"path {path!r} is a directory; format={format!r} writes one "
+                                   "file.")
     return writable_file(path)
 
 
@@ -283,31 +286,35 @@ def from_keras(model):
     """
     keras = _import_keras()
     if not isinstance(model, keras.Sequential):
-        raise TypeError(f"model must be a keras.Sequential of Dense layers, got "
-                        f"{type(model).__module__}.{type(model).__qualname__}.")
+        raise InvalidType("model", "model must be a keras.Sequential of Dense layers, got "
+                                   f"{type(model).__module__}.{type(model).__qualname__}.")
     for i, layer in enumerate(model.layers):
         if type(layer) is not keras.layers.Dense:
-            raise ValueError(f"model layer {i} ({layer.name!r}) is a {type(layer).__name__}; "
-                             "k9tf networks hold Dense layers only.")
+            raise InvalidValue("model", f"model layer {i} ({layer.name!r}) is a "
+                                        f"{type(layer).__name__}; k9tf networks hold Dense "
+                                        "layers only.")
     if not model.layers:
-        raise ValueError("model has no layers; k9tf networks need at least one Dense layer.")
+        raise InvalidValue("model", "model has no layers; k9tf networks need at least one Dense "
+                                    "layer.")
     if not model.built or len(model.inputs[0].shape) != 2:
-        raise ValueError("model must be built on 1-D inputs (start it with keras.Input((n,))), "
-                         f"got {'no input' if not model.built else model.inputs[0].shape}.")
+        raise InvalidValue("model", "model must be built on 1-D inputs (start it with "
+                                    "keras.Input((n,))), got "
+                                    f"{'no input' if not model.built else model.inputs[0].shape}.")
     configs = [layer.get_config() for layer in model.layers]
     activations = [config["activation"] for config in configs]
     for i, activation in enumerate(activations):
         allowed = ACTIVATIONS if i < len(activations) - 1 else OUTPUTS
         if not isinstance(activation, str) or activation not in allowed:
-            raise ValueError(f"model layer {i} ({model.layers[i].name!r}) has activation "
-                             f"{activation!r}; k9tf has {', '.join(allowed)} there.")
+            raise InvalidValue("model", f"model layer {i} ({model.layers[i].name!r}) has "
+                                        f"activation {activation!r}; k9tf has "
+                                        f"{', '.join(allowed)} there.")
     if len(set(activations[:-1])) > 1:
-        raise ValueError("model's hidden layers must share one activation, got "
-                         f"{activations[:-1]}.")
+        raise InvalidValue("model", "model's hidden layers must share one activation, got "
+                                    f"{activations[:-1]}.")
     dtypes = {layer.dtype_policy.name for layer in model.layers}
     if len(dtypes) != 1 or not dtypes <= {"float32", "float64"}:
-        raise ValueError(f"model layers must all be float32 or all float64, got dtype policies "
-                         f"{sorted(dtypes)}.")
+        raise InvalidValue("model", "model layers must all be float32 or all float64, got dtype "
+                                    f"policies {sorted(dtypes)}.")
     sizes = check_sizes([model.inputs[0].shape[1]] + [config["units"] for config in configs])
     params = []
     for layer, config in zip(model.layers, configs):

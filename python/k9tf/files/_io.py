@@ -13,6 +13,9 @@ from ..model import (
     MAX_FILE_BYTES,
     MAX_LAYERS,
     MAX_PARAMETERS,
+    InvalidType,
+    InvalidValue,
+    argument_of,
     check_network,
 )
 from ._write import check_path, kind, os_error, write_atomic
@@ -26,7 +29,7 @@ def _plain_value(value):
         return value.item()
     if isinstance(value, Sequence):
         return list(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+    raise InvalidType("network", f"{type(value).__name__} is not JSON serializable")
 
 
 def _json_chunks(network):
@@ -127,7 +130,7 @@ def load_network(path):
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO cannot block
     except FileNotFoundError:
-        raise ValueError(f"path {path!r}: no such network file.") from None
+        raise InvalidValue("path", f"path {path!r}: no such network file.") from None
     except OSError as error:
         raise os_error("path", path, error, "read") from None
     too_big = (f"path {path!r} holds more than {MAX_FILE_BYTES:,} bytes, the most a network "
@@ -135,9 +138,10 @@ def load_network(path):
     try:
         found = os.fstat(fd)
         if not stat.S_ISREG(found.st_mode):
-            raise ValueError(f"path {path!r} is {kind(found.st_mode)}, not a network file.")
+            raise InvalidValue("path", f"path {path!r} is {kind(found.st_mode)}, not a network "
+                                       "file.")
         if found.st_size > MAX_FILE_BYTES:
-            raise ValueError(too_big)
+            raise InvalidValue("path", too_big)
     except BaseException:
         os.close(fd)
         raise
@@ -147,18 +151,18 @@ def load_network(path):
         except OSError as error:
             raise os_error("path", path, error, "read") from None
     if len(data) > MAX_FILE_BYTES:
-        raise ValueError(too_big)
+        raise InvalidValue("path", too_big)
     _check_structure(data, path)
     try:
         network = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError) as error:
-        raise ValueError(f"path {path!r} is not a JSON network file: {error}") from None
+        raise InvalidValue("path", f"path {path!r} is not a JSON network file: {error}") from None
     except RecursionError:
-        raise ValueError(f"path {path!r} is nested too deeply to be a network.") from None
+        raise InvalidValue("path", f"path {path!r} is nested too deeply to be a network.") from None
     try:
         check_network(network)
     except (TypeError, ValueError) as error:
-        raise ValueError(f"path {path!r} holds an invalid network: {error}") from None
+        raise InvalidValue("path", f"path {path!r} holds an invalid network: {error}") from None
     return network
 
 
@@ -182,11 +186,11 @@ def _check_structure(data, path):
     containers = data.count(b"[") + data.count(b"{")
     items = data.count(b",")
     if containers > MAX_CONTAINERS or items > MAX_ITEMS:
-        raise ValueError(
-            f"path {path!r} holds {containers:,} JSON lists and objects and {items:,} commas; "
-            f"a network file holds at most {MAX_CONTAINERS:,} and {MAX_ITEMS:,} (a network "
-            f"has at most {MAX_PARAMETERS:,} parameters), so it is not one.")
+        raise InvalidValue("path", f"path {path!r} holds {containers:,} JSON lists and objects "
+                                   f"and {items:,} commas; a network file holds at most "
+                                   f"{MAX_CONTAINERS:,} and {MAX_ITEMS:,} (a network has at most "
+                                   f"{MAX_PARAMETERS:,} parameters), so it is not one.")
 
 
 def _refuse_constant(name):
-    raise ValueError(f"{name} is not a valid number in a network file.")
+    raise InvalidValue(argument_of(name), f"{name} is not a valid number in a network file.")

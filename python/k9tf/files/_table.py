@@ -3,7 +3,7 @@
 import os
 import stat
 
-from ..model import MAX_TABLE_BYTES
+from ..model import MAX_TABLE_BYTES, InvalidValue, argument_of
 from ._write import check_path, kind, os_error
 
 
@@ -36,7 +36,7 @@ def read_table(path, name="path"):
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO cannot block
     except FileNotFoundError:
-        raise ValueError(f"{name} {path!r}: no such file.") from None
+        raise InvalidValue(argument_of(name), f"{name} {path!r}: no such file.") from None
     except OSError as error:
         raise os_error(name, path, error, "read") from None
     too_big = (f"{name} {path!r} holds more than {MAX_TABLE_BYTES:,} bytes, the most k9tf "
@@ -44,9 +44,10 @@ def read_table(path, name="path"):
     try:
         found = os.fstat(fd)
         if not stat.S_ISREG(found.st_mode):
-            raise ValueError(f"{name} {path!r} is {kind(found.st_mode)}, not a CSV file.")
+            raise InvalidValue(argument_of(name), f"{name} {path!r} is {kind(found.st_mode)}, "
+                                                  "not a CSV file.")
         if found.st_size > MAX_TABLE_BYTES:
-            raise ValueError(too_big)
+            raise InvalidValue(argument_of(name), too_big)
     except BaseException:
         os.close(fd)
         raise
@@ -56,9 +57,10 @@ def read_table(path, name="path"):
         except OSError as error:
             raise os_error(name, path, error, "read") from None
     if len(data) > MAX_TABLE_BYTES:
-        raise ValueError(too_big)
+        raise InvalidValue(argument_of(name), too_big)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ValueError(f"{name} {path!r} is not UTF-8 text: byte {error.start:,} is "
-                         f"{data[error.start:error.start + 1]!r}.") from None
+        raise InvalidValue(argument_of(name), f"{name} {path!r} is not UTF-8 text: byte "
+                                              f"{error.start:,} is "
+                                              f"{data[error.start:error.start + 1]!r}.") from None

@@ -1,3 +1,4 @@
+
 """Files: the one output-path check and the one atomic writer behind every file k9tf writes.
 
 Networks, exports, plots and sweep tables all go through here. Only a
@@ -26,6 +27,8 @@ import secrets
 import shutil
 import stat
 import time
+
+from ..model import InvalidType, InvalidValue, argument_of
 
 STALE_SECONDS = 600
 """Age after which an unlocked temporary file is taken for a crashed write's and removed."""
@@ -70,12 +73,13 @@ def check_path(path, name="path"):
     if isinstance(path, os.PathLike):
         path = os.fspath(path)
     if not isinstance(path, str):
-        raise TypeError(f"{name} must be a str or os.PathLike, got {path!r} of type "
-                        f"{type(path).__name__}.")
+        raise InvalidType(argument_of(name), f"{name} must be a str or os.PathLike, got {path!r} "
+                                             f"of type {type(path).__name__}.")
     if not path:
-        raise ValueError(f"{name} must not be empty.")
+        raise InvalidValue(argument_of(name), f"{name} must not be empty.")
     if "\0" in path:
-        raise ValueError(f"{name} must not contain a NUL character, got {path!r}.")
+        raise InvalidValue(argument_of(name), f"{name} must not contain a NUL character, got "
+                                              f"{path!r}.")
     return path
 
 
@@ -106,7 +110,7 @@ def os_error(name, path, error, doing):
         reason = "no space left on the device"
     else:
         reason = (error.strerror or str(error)).lower().rstrip(".")
-    return ValueError(f"{name} {path!r} cannot be {doing}: {reason}.")
+    return InvalidValue(argument_of(name), f"{name} {path!r} cannot be {doing}: {reason}.")
 
 
 def _stat(path, name, shown):
@@ -122,14 +126,17 @@ def _stat(path, name, shown):
 def _target(path, name, directory=False):
     """Return ``(real path, its stat or None)`` of what a write to ``path`` replaces."""
     if not directory and path.endswith(os.sep):
-        raise ValueError(f"{name} {path!r} names a directory; give a file name.")
+        raise InvalidValue(argument_of(name), f"{name} {path!r} names a directory; give a file "
+                                              "name.")
     target = os.path.realpath(path)  # write through a symbolic link, keeping the link
     found = _stat(target, name, path)
     if found is not None and directory and not stat.S_ISDIR(found.st_mode):
-        raise ValueError(f"{name} {path!r} exists and is neither an empty directory nor a "
-                         f"SavedModel but {kind(found.st_mode)}; k9tf will not replace it.")
+        raise InvalidValue(argument_of(name), f"{name} {path!r} exists and is neither an empty "
+                                              "directory nor a SavedModel but "
+                                              f"{kind(found.st_mode)}; k9tf will not replace it.")
     if found is not None and not directory and not stat.S_ISREG(found.st_mode):
-        raise ValueError(f"{name} {path!r} is {kind(found.st_mode)}; give a file name.")
+        raise InvalidValue(argument_of(name), f"{name} {path!r} is {kind(found.st_mode)}; give a "
+                                              "file name.")
     parent = os.path.dirname(target)
     found_parent = _stat(parent, name, path)
     if found_parent is None or not stat.S_ISDIR(found_parent.st_mode):
@@ -138,7 +145,8 @@ def _target(path, name, directory=False):
             found_parent = _stat(parent, name, path)
         culprit = ("" if found_parent is None or stat.S_ISDIR(found_parent.st_mode)
                    else f": {parent!r} is not a directory")
-        raise ValueError(f"{name} {path!r} is in a directory that does not exist{culprit}.")
+        raise InvalidValue(argument_of(name), f"{name} {path!r} is in a directory that does not "
+                                              f"exist{culprit}.")
     return target, found
 
 
@@ -219,8 +227,8 @@ def writable_directory(path, name="path"):
     while (found := _stat(existing, name, path)) is None:
         existing = os.path.dirname(existing)
     if not stat.S_ISDIR(found.st_mode):
-        raise ValueError(f"{name} {path!r} cannot be a directory: {existing!r} is "
-                         f"{kind(found.st_mode)}.")
+        raise InvalidValue(argument_of(name), f"{name} {path!r} cannot be a directory: "
+                                              f"{existing!r} is {kind(found.st_mode)}.")
     _try_directory(existing, name, path)
     return path
 
@@ -369,8 +377,9 @@ def writable_savedmodel(path, name="path"):
         except OSError as error:
             raise os_error(name, path, error, "written") from None
         if not safe:
-            raise ValueError(f"{name} {path!r} exists and is neither an empty directory nor a "
-                             "SavedModel (it holds other files); k9tf will not replace it.")
+            raise InvalidValue(argument_of(name), f"{name} {path!r} exists and is neither an "
+                                                  "empty directory nor a SavedModel (it holds "
+                                                  "other files); k9tf will not replace it.")
     _try_directory(os.path.dirname(target), name, path)
     return path
 
@@ -419,8 +428,9 @@ def write_directory_atomic(path, write, name="path"):
                 _fsync(os.path.join(root, file_name))
         if os.path.lexists(target):
             if not _savedmodel_only(target):  # changed since the check
-                raise ValueError(f"{name} {path!r} now holds files other than a SavedModel's; "
-                                 "k9tf will not replace it.")
+                raise InvalidValue(argument_of(name), f"{name} {path!r} now holds files other "
+                                                      "than a SavedModel's; k9tf will not "
+                                                      "replace it.")
             old = os.path.join(directory, f".k9tf-{secrets.token_hex(8)}.tmp.old")
             os.replace(target, old)
         os.replace(temp, target)

@@ -11,7 +11,6 @@ refused on the way in and never produced on the way out.
 
 import ctypes
 import inspect
-import re
 import sys
 import traceback
 
@@ -23,6 +22,7 @@ from ..model import (
     MAX_LAYERS,
     MAX_SAMPLES,
     MAX_UNITS,
+    InvalidValue,
     builtin_name,
     construct_network,
     from_k9,
@@ -145,9 +145,11 @@ def _parse(frame):
     request = unpack(frame)
     if not isinstance(request, dict) or not {"fn", "args", "kwargs"} <= set(request) <= {
             "fn", "args", "kwargs", "id", "keep"}:
-        raise ValueError("a bridge request must be {'fn', 'args', 'kwargs'[, 'id', 'keep']}.")
+        raise InvalidValue(None, "a bridge request must be "
+                                "{'fn', 'args', 'kwargs'[, 'id', 'keep']}.")
     if request["fn"] not in FUNCTIONS:
-        raise ValueError(f"fn must be one of {', '.join(FUNCTIONS)}, got {request['fn']!r}.")
+        raise InvalidValue("fn", f"fn must be one of {', '.join(FUNCTIONS)}, got "
+                                 f"{request['fn']!r}.")
     return request
 
 
@@ -161,8 +163,6 @@ _PARAMETERS = {
 def _argument(name, error):
     """Return the argument ``error`` names, if function ``name`` takes it."""
     argument = getattr(error, "argument", None)
-    if argument is None and isinstance(error, (TypeError, ValueError)):  # not yet typed
-        argument = re.match(r"\w*", str(error)).group()
     return argument if argument in _PARAMETERS.get(name, ()) else None
 
 

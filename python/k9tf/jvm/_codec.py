@@ -1,3 +1,4 @@
+
 """The bridge's wire format: plain data as a JSON header plus packed numeric blocks.
 
 A frame is ``<u32 header length><header><zero padding to 8 bytes><payload>``
@@ -20,6 +21,8 @@ import struct
 
 import numpy as np
 
+from ..model import InvalidValue, argument_of
+
 FORMAT = 2
 """The frame format's version; the JVM side starts only with a core that speaks its own."""
 
@@ -37,7 +40,8 @@ def _payload_start(header_size):
 
 
 def _refuse_constant(name):
-    raise ValueError(f"{name} cannot cross the bridge; numbers must be finite.")
+    raise InvalidValue(argument_of(name), f"{name} cannot cross the bridge; numbers must be "
+                                          "finite.")
 
 
 def _check_block(spec, payload):
@@ -49,15 +53,16 @@ def _check_block(spec, payload):
     payload or allocate beyond it.
     """
     if not (isinstance(spec, list) and len(spec) == 3 and spec[0] in DTYPES):
-        raise ValueError("it must be [dtype, offset, shape] with dtype 'f8' or 'i8'")
+        raise InvalidValue(None, "it must be [dtype, offset, shape] with dtype 'f8' or 'i8'")
     dtype, offset, shape = spec
     if type(offset) is not int or offset < 0 or offset % 8:
-        raise ValueError(f"its offset must be an int >= 0 and a multiple of 8, got {offset!r}")
+        raise InvalidValue(None, "its offset must be an int >= 0 and a multiple of 8, got "
+                                  f"{offset!r}")
     if not (isinstance(shape, list) and 1 <= len(shape) <= 2
             and all(type(n) is int and n >= 0 for n in shape)):
-        raise ValueError(f"its shape must be 1 or 2 ints >= 0, got {shape!r}")
+        raise InvalidValue(None, f"its shape must be 1 or 2 ints >= 0, got {shape!r}")
     if offset + 8 * math.prod(shape) > payload:
-        raise ValueError(f"it runs past the payload's {payload} bytes")
+        raise InvalidValue(None, f"it runs past the payload's {payload} bytes")
     return DTYPES[dtype], offset, shape
 
 
@@ -86,10 +91,11 @@ def unpack(frame):
     """
     view = memoryview(frame).cast("B")
     if len(view) < _HEAD.size:
-        raise ValueError(f"a bridge frame needs at least {_HEAD.size} bytes, got {len(view)}.")
+        raise InvalidValue(None, f"a bridge frame needs at least {_HEAD.size} bytes, got "
+                                f"{len(view)}.")
     (size,) = _HEAD.unpack_from(view)
     if _HEAD.size + size > len(view):
-        raise ValueError(f"the bridge frame's header ({size} bytes) runs past its end.")
+        raise InvalidValue(None, f"the bridge frame's header ({size} bytes) runs past its end.")
     start = _payload_start(size)
 
     def block(obj):
@@ -98,19 +104,19 @@ def unpack(frame):
         try:
             dtype, offset, shape = _check_block(obj[ARRAY], len(view) - start)
         except ValueError as error:
-            raise ValueError(f"bad packed block {obj[ARRAY]!r} in a bridge frame: {error}."
-                             ) from None
+            raise InvalidValue(None, f"bad packed block {obj[ARRAY]!r} in a bridge frame: "
+                                      f"{error}.") from None
         array = np.frombuffer(view, dtype, math.prod(shape), start + offset).reshape(shape)
         if dtype.kind == "f" and not np.isfinite(array).all():
-            raise ValueError("a packed block in a bridge frame holds NaN or Inf; numbers must "
-                             "be finite.")
+            raise InvalidValue(None, "a packed block in a bridge frame holds NaN or Inf; numbers "
+                                    "must be finite.")
         return array
 
     header = str(view[_HEAD.size:_HEAD.size + size], "utf-8")
     try:
         return json.loads(header, object_hook=block, parse_constant=_refuse_constant)
     except RecursionError:
-        raise ValueError("the bridge frame's header is nested too deeply.") from None
+        raise InvalidValue(None, "the bridge frame's header is nested too deeply.") from None
 
 
 def _float_rows(value):
@@ -154,7 +160,8 @@ def pack(data):
     def add(array):
         nonlocal offset
         if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
-            raise ValueError("NaN or Inf cannot cross the bridge; numbers must be finite.")
+            raise InvalidValue(None, "NaN or Inf cannot cross the bridge; numbers must be "
+                                      "finite.")
         name = "f8" if array.dtype.kind == "f" else "i8"
         raw = np.ascontiguousarray(array, DTYPES[name]).tobytes()
         marker = {ARRAY: [name, offset, list(array.shape)]}

@@ -1,3 +1,4 @@
+
 """Cancelling a running bridge call from another thread.
 
 A call made with an id records the thread running it; ``interrupt(id)`` raises
@@ -12,6 +13,8 @@ import ctypes
 import importlib
 import threading
 from contextlib import contextmanager
+
+from ..model import InvalidValue
 
 _active = {}  # call id -> {"ident": thread, "importing": bool, "interrupted": bool}
 _lock = threading.Lock()
@@ -50,8 +53,8 @@ def interruptible(call_id, imports=()):
     state = {"ident": ident, "importing": True, "interrupted": False}
     with _lock:
         if call_id in _active:  # the running call keeps its id, its interrupt and its reply
-            raise ValueError(f"id {call_id!r} is already the id of a running call; give each "
-                             "concurrent call its own id.")
+            raise InvalidValue("id", f"id {call_id!r} is already the id of a running call; give "
+                                     "each concurrent call its own id.")
         _active[call_id] = state
     try:
         for name in imports:

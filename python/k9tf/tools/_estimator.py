@@ -19,6 +19,9 @@ from ..model import (
     ACTIVATIONS,
     DTYPES,
     PRESETS,
+    InvalidType,
+    InvalidValue,
+    argument_of,
     brief,
     check_batch_size,
     check_choice,
@@ -41,16 +44,17 @@ def _check_hidden_layer_sizes(hidden_layer_sizes):
     if isinstance(hidden_layer_sizes, (str, bytes)) or not isinstance(
         hidden_layer_sizes, (Sequence, np.ndarray)
     ):
-        raise TypeError("hidden_layer_sizes must be an int or a sequence of ints, "
-                        f"got {brief(hidden_layer_sizes)}.")
+        raise InvalidType("hidden_layer_sizes", "hidden_layer_sizes must be an int or a sequence "
+                                                f"of ints, got {brief(hidden_layer_sizes)}.")
     sizes = list(hidden_layer_sizes)
     for n in sizes:
         if isinstance(n, bool) or not isinstance(n, Integral):
-            raise TypeError("hidden_layer_sizes must hold ints, got "
-                            f"hidden_layer_sizes={brief(hidden_layer_sizes)}.")
+            raise InvalidType("hidden_layer_sizes", "hidden_layer_sizes must hold ints, got "
+                                                    f"hidden_layer_sizes={brief(hidden_layer_sizes)}.")
         if n < 1:
-            raise ValueError("hidden_layer_sizes must hold ints >= 1, got "
-                             f"hidden_layer_sizes={brief(hidden_layer_sizes)}.")
+            raise InvalidValue("hidden_layer_sizes", "hidden_layer_sizes must hold ints >= 1, "
+                                                     "got "
+                                                     f"hidden_layer_sizes={brief(hidden_layer_sizes)}.")
     return [int(n) for n in sizes]
 
 
@@ -60,14 +64,14 @@ def _check_random_state(random_state):
         return int(random_state.randint(np.iinfo(np.int32).max))
     if random_state is not None and (isinstance(random_state, bool)
                                      or not isinstance(random_state, Integral)):
-        raise TypeError("random_state must be None, an int or a numpy RandomState, "
-                        f"got {brief(random_state)}.")
+        raise InvalidType("random_state", "random_state must be None, an int or a numpy "
+                                          f"RandomState, got {brief(random_state)}.")
     return check_seed(random_state, "random_state")
 
 
 def _check_flag(value, name):
     if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {brief(value)}.")
+        raise InvalidType(argument_of(name), f"{name} must be True or False, got {brief(value)}.")
     return bool(value)
 
 
@@ -76,15 +80,16 @@ def _check_rates(learning_rate, learning_rate_init):
     if isinstance(learning_rate, str):
         check_choice(learning_rate, "learning_rate", SCHEDULES)
         if isinstance(learning_rate_init, bool) or not isinstance(learning_rate_init, Real):
-            raise TypeError("learning_rate_init must be a real number, got "
-                            f"{brief(learning_rate_init)}.")
+            raise InvalidType("learning_rate_init", "learning_rate_init must be a real number, "
+                                                    f"got {brief(learning_rate_init)}.")
         if not (np.isfinite(learning_rate_init) and learning_rate_init > 0):
-            raise ValueError("learning_rate_init must be a finite number > 0, got "
-                             f"{learning_rate_init!r}.")
+            raise InvalidValue("learning_rate_init", "learning_rate_init must be a finite number "
+                                                     f"> 0, got {learning_rate_init!r}.")
         return float(learning_rate_init), learning_rate
     if isinstance(learning_rate, bool) or not isinstance(learning_rate, Real):
-        raise TypeError("learning_rate must be a step size (a real number > 0) or one of "
-                        f"{', '.join(SCHEDULES)}; got {brief(learning_rate)}.")
+        raise InvalidType("learning_rate", "learning_rate must be a step size (a real number > "
+                                           f"0) or one of {', '.join(SCHEDULES)}; got "
+                                           f"{brief(learning_rate)}.")
     return check_learning_rate(learning_rate), "constant"
 
 
@@ -343,12 +348,12 @@ class K9Classifier(ClassifierMixin, _K9Estimator):
         check_classification_targets(y)
         classes, encoded = np.unique(y, return_inverse=True)
         if len(classes) < 2:
-            raise ValueError(f"{type(self).__name__} needs samples of at least 2 classes; "
-                             f"y has 1 class: {classes[0]!r}.")
+            raise InvalidValue("y", f"{type(self).__name__} needs samples of at least 2 "
+                               f"classes; y has 1 class: {classes[0]!r}.")
         if self.warm_start and hasattr(self, "classes_") and (
                 len(classes) != len(self.classes_) or (classes != self.classes_).any()):
-            raise ValueError(f"warm_start needs the classes fitted before, "
-                             f"{brief(self.classes_)}; y has {brief(classes)}.")
+            raise InvalidValue("warm_start", "warm_start needs the classes fitted before, "
+                                             f"{brief(self.classes_)}; y has {brief(classes)}.")
         self.classes_ = classes
         return self._fit_network(X, np.eye(len(classes))[encoded])
 

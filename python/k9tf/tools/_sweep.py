@@ -27,6 +27,8 @@ from ..model import (
     ACTIVATIONS,
     PRESETS,
     DivergedError,
+    InvalidType,
+    InvalidValue,
     argument_of,
     brief,
     check_choice,
@@ -74,14 +76,14 @@ def _length(values, name):
     """
     if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, (Sequence,
                                                                             np.ndarray)):
-        raise TypeError(f"{name} must be a list of values (the grid's points on that axis), "
-                        f"got {brief(values)}.")
+        raise InvalidType(argument_of(name), f"{name} must be a list of values (the grid's "
+                                             f"points on that axis), got {brief(values)}.")
     try:
         n = len(values)
     except OverflowError:  # a range longer than sys.maxsize
         n = math.inf
     if not n:
-        raise ValueError(f"{name} must not be empty.")
+        raise InvalidValue(argument_of(name), f"{name} must not be empty.")
     return n
 
 
@@ -92,8 +94,8 @@ def _check_runs(axes):
         def shown(n):
             return str(n) if n != math.inf else "more than 2**63"
         shape = " x ".join(shown(n) for n in axes.values())
-        raise ValueError(f"the grid has {shown(runs)} runs ({shape}: {' x '.join(axes)}); a "
-                         f"sweep makes at most {MAX_RUNS}.")
+        raise InvalidValue(None, f"the grid has {shown(runs)} runs ({shape}: "
+                                  f"{' x '.join(axes)}); a sweep makes at most {MAX_RUNS}.")
 
 
 def _axis(values, name, check):
@@ -104,8 +106,8 @@ def _axis(values, name, check):
         value = check(value, f"{name}[{i}]")
         key = tuple(value) if isinstance(value, list) else value
         if key in seen:
-            raise ValueError(f"{name} must not repeat a value, got {value!r} twice in "
-                             f"{brief(values)}.")
+            raise InvalidValue(argument_of(name), f"{name} must not repeat a value, got "
+                                                  f"{value!r} twice in {brief(values)}.")
         seen.add(key)
         checked.append(value)
     return checked
@@ -131,8 +133,8 @@ def _check_task(task):
         return None, task
     for name in names:
         if name not in LOGIC_FUNCTIONS:
-            raise ValueError(f"task must be one of {', '.join(LOGIC_FUNCTIONS)} (or samples), "
-                             f"got {name!r}.")
+            raise InvalidValue("task", f"task must be one of {', '.join(LOGIC_FUNCTIONS)} (or "
+                                       f"samples), got {name!r}.")
     return _axis(names, "task", lambda value, _: value), None
 
 
@@ -169,9 +171,10 @@ def _check_address(scheduler):
     """Return ``scheduler`` if it is a Dask address ``scheme://host:port`` k9tf can reach."""
     match = _ADDRESS.fullmatch(scheduler)
     if match is None or not 0 < int(match.group(2)) < 65536:
-        raise ValueError("scheduler must be 'local', 'serial', a Dask scheduler address "
-                         "like 'tcp://127.0.0.1:8786' (scheme tcp, tls, ws, wss or ucx, then "
-                         f"host:port) or a distributed.Client, got {scheduler!r}.")
+        raise InvalidValue("scheduler", "scheduler must be 'local', 'serial', a Dask scheduler "
+                                        "address like 'tcp://127.0.0.1:8786' (scheme tcp, tls, "
+                                        "ws, wss or ucx, then host:port) or a "
+                                        f"distributed.Client, got {scheduler!r}.")
     return scheduler
 
 
@@ -181,18 +184,19 @@ def _check_scheduler(scheduler, n_workers):
         if scheduler not in SCHEDULERS:
             _check_address(scheduler)
     elif not _is_client(scheduler):
-        raise TypeError("scheduler must be 'local', 'serial', a Dask scheduler address or "
-                        f"a distributed.Client, got {brief(scheduler)}.")
+        raise InvalidType("scheduler", "scheduler must be 'local', 'serial', a Dask scheduler "
+                                       f"address or a distributed.Client, got {brief(scheduler)}.")
     if n_workers is not None:
         if scheduler != "local":
-            raise ValueError(f"n_workers is for scheduler='local' only, got n_workers="
-                             f"{n_workers!r} with scheduler={brief(scheduler)}.")
+            raise InvalidValue("n_workers", "n_workers is for scheduler='local' only, got "
+                                            f"n_workers={n_workers!r} with "
+                                            f"scheduler={brief(scheduler)}.")
         n_workers = check_int(n_workers, "n_workers", minimum=1)
         if n_workers > (most := max_workers()):
-            raise ValueError(
-                f"n_workers must be at most {most} on this machine ({os.cpu_count()} cores; "
-                f"each TensorFlow worker needs about {WORKER_BYTES / 2**30:.1f} GiB of the "
-                f"memory Dask shares between them), got {n_workers}.")
+            raise InvalidValue("n_workers", f"n_workers must be at most {most} on this machine "
+                                            f"({os.cpu_count()} cores; each TensorFlow worker "
+                                            f"needs about {WORKER_BYTES / 2**30:.1f} GiB of the "
+                                            f"memory Dask shares between them), got {n_workers}.")
     if scheduler != "serial":
         try:
             import distributed  # noqa: F401, PLC0415 - optional dependency
@@ -569,8 +573,8 @@ def sweep(task="xor", *, seeds=range(10), learning_rates=(0.5,), sizes=((2, 3, 2
     if names is not None:
         for architecture in sizes:
             if architecture[0] != 2 or architecture[-1] != 2:
-                raise ValueError(f"sizes {architecture!r} cannot learn a logic task, which "
-                                 "needs 2 inputs and 2 outputs.")
+                raise InvalidValue("sizes", f"sizes {architecture!r} cannot learn a logic task, "
+                                            "which needs 2 inputs and 2 outputs.")
     models = _axis(models, "models", lambda v, name: check_choice(v, name, tuple(PRESETS)))
     activations = _axis(activations, "activations", lambda v, name: None if v is None
                         else check_choice(v, name, ACTIVATIONS))
@@ -578,7 +582,8 @@ def sweep(task="xor", *, seeds=range(10), learning_rates=(0.5,), sizes=((2, 3, 2
         try:
             check_options(architecture, model, {"activation": activation})
         except ValueError as error:
-            raise ValueError(f"sizes {architecture!r} with model {model!r}: {error}") from None
+            raise InvalidValue("sizes", f"sizes {architecture!r} with model {model!r}: "
+                                        f"{error}") from None
     learning_rates = _axis(learning_rates, "learning_rates",
                            _rewrapped(check_learning_rate))
     batch_sizes = _axis(batch_sizes, "batch_sizes", lambda v, name: None if v is None
@@ -592,12 +597,12 @@ def sweep(task="xor", *, seeds=range(10), learning_rates=(0.5,), sizes=((2, 3, 2
         n_samples = len(samples[0])
         for architecture in sizes:
             if (architecture[0], architecture[-1]) != (n_in, n_out):
-                raise ValueError(f"sizes {architecture!r} do not fit the samples' {n_in} inputs "
-                                 f"and {n_out} targets.")
+                raise InvalidValue("sizes", f"sizes {architecture!r} do not fit the samples' "
+                                            f"{n_in} inputs and {n_out} targets.")
     if validation is not None:
         validation = check_samples(validation, n_in, n_out, "float64", name="validation")
     if not isinstance(progress, bool):
-        raise TypeError(f"progress must be True or False, got {brief(progress)}.")
+        raise InvalidType("progress", f"progress must be True or False, got {brief(progress)}.")
     scheduler, n_workers = _check_scheduler(scheduler, n_workers)
     configs = _grid(names, sizes, models, activations, learning_rates, batch_sizes, epochs,
                     seeds, n_samples)
