@@ -21,7 +21,9 @@ download; every contender warm, i.e. compiled by an earlier call):
 
 Contenders run round-robin (``_common.interleaved``), best of the rounds.
 ``python benchmarks/real_data.py`` measures the k9tf on ``PYTHONPATH``; a
-before/after table comes from two runs (``--json``) and ``--compare``.
+before/after table comes from two runs (``--json``), the older commit's with
+``K9TF_BENCH_MAX_ROWS=100000`` (its default reports evaluate the whole data
+set every 200 steps: hours at 1M online rows) and ``K9TF_BENCH_ROUNDS=2``.
 """
 
 import gc
@@ -282,15 +284,16 @@ def _share(default, quiet):
 
 def run(quick=False):
     """Run every cell; return the result (see ``_common.result``)."""
-    rounds = 2 if quick else 3
+    rounds = 2 if quick else int(os.environ.get("K9TF_BENCH_ROUNDS", 3))
+    max_rows = int(os.environ.get("K9TF_BENCH_MAX_ROWS", 1_000_000))  # the old reports' cost
     began = time.perf_counter()
     k9tf.engine.load()  # before Keras imports TensorFlow, so that k9tf's XLA option is set
     load = [load_average()]
     train_times, ff_times = mnist_cells(rounds)
     gc.collect()
     widths = width_cells([8, 64, 784] if quick else [8, 32, 64, 128, 256, 784], rounds)
-    rows = row_cells([1000, 10_000] if quick else [1000, 10_000, 100_000, 1_000_000], rounds,
-                     100_000 if quick else 1_000_000)
+    counts = [n for n in (1000, 10_000, 100_000, 1_000_000) if n <= max_rows]
+    rows = row_cells(counts[:2] if quick else counts, rounds, 100_000 if quick else 1_000_000)
     article = article_cells(rounds)
     memory = memory_cell()
     load.append(load_average())
@@ -352,6 +355,65 @@ def run(quick=False):
                   "with reports that cost less than the training?", "\n".join(parts), [data],
                   notes=[f"1-minute load average {load[0]} before, {load[1]} after (2 cores)."],
                   seconds=time.perf_counter() - began)
+
+
+def compare(before_path, after_path):
+    """Return a markdown before/after table of two ``--json`` results of this benchmark.
+
+    Each figure is a best time; ratios against numpy and Keras come from the
+    same run, so that they hold whatever the load of each run was.
+    """
+    with open(before_path) as f:
+        before = json.load(f)
+    with open(after_path) as f:
+        after = json.load(f)
+    b, a = before["rows"][0], after["rows"][0]
+
+    def best(data, *keys):
+        for key in keys:
+            data = data.get(key) if isinstance(data, dict) else None
+        return data["best"] if isinstance(data, dict) else data
+
+    lines = []
+
+    def row(label, old, new, unit="s"):
+        if old is None and new is None:
+            return
+        cells = [f"{v:.3g} {unit}" if v is not None else "–" for v in (old, new)]
+        ratio = f"{new / old:.2f}x" if old and new else "–"
+        lines.append(f"| {label} | {cells[0]} | {cells[1]} | {ratio} |")
+
+    for name in ("k9tf (default reports)", "k9tf (report_every=None)"):
+        row(f"MNIST epoch, {name}", best(b["train"], name), best(a["train"], name))
+    for data, label in ((b, "before"), (a, "after")):
+        k9 = best(data["train"], "k9tf (default reports)")
+        lines.append(f"| MNIST epoch k9tf / Keras fit, {label} | "
+                     f"{k9 / best(data['train'], 'Keras fit'):.2f}x | | |")
+        lines.append(f"| MNIST epoch k9tf / numpy loop, {label} | "
+                     f"{k9 / best(data['train'], 'numpy loop'):.2f}x | | |")
+    for rows in ("10000", "60000"):
+        for name in ("k9tf.ff (lists)", "k9tf.engine.forward (arrays)"):
+            row(f"ff {int(rows):,} rows, {name}", best(b["ff"], rows, name),
+                best(a["ff"], rows, name))
+    for width in a["width"]:
+        row(f"width {width}, one epoch of 10k rows", best(b["width"], width, "k9tf"),
+            best(a["width"], width, "k9tf"))
+    for key in a["rows"]:
+        old = b["rows"].get(key, {}).get("default")
+        row(f"µs/row {key.replace('|', ', ')} rows", old, a["rows"][key]["default"], "µs")
+    for cell in a["article"]:
+        old = next((v["best"] for k, v in b["article"].items() if k == cell), None)
+        row(f"article: {cell}", old, a["article"][cell]["best"])
+    for data, label in ((b, "before"), (a, "after")):
+        memory = data["memory"]
+        peaks = memory.get("peaks_mb") or [memory.get("peak_mb", 0) - memory.get("before_mb", 0)]
+        lines.append(f"| 60k x 784 call: peak MB above the process, {label} | {max(peaks):.0f} MB "
+                     f"({max(peaks) / memory['data_mb']:.2f}x data) | resident after calls: "
+                     + ", ".join(f"{m:.0f}" for m in memory["after_mb"]) + " | |")
+    head = ["| cell | before (13df08f) | after | after / before |", "|---|---|---|---|"]
+    loads = (f"Load average (2 cores): before run {b['load'][0]}-{b['load'][1]}, "
+             f"after run {a['load'][0]}-{a['load'][1]}.")
+    return "\n".join(head + lines + ["", loads])
 
 
 if __name__ == "__main__":

@@ -174,3 +174,31 @@ def test_running_reports_average_the_steps_since_the_last_record():
     np.testing.assert_allclose(online["cost"], session["cost"], rtol=1e-4)
     with pytest.raises(ValueError, match="report"):
         k9tf.train(net, (x, y), 0.5, report="sometimes")
+
+
+def test_loop_sums_split_by_epoch_match_the_records():
+    from k9tf.engine._arguments import check_arguments
+    from k9tf.engine._run import Run
+
+    x, y = k9tf.sample_logic_fn(k9tf.or_, 103, seed=4)
+    net = k9tf.construct_network(2, 4, 2, seed=9)
+    args = check_arguments(net, (x, y), 0.5, 5, 10, True, 3, None, 7, "running", "xla", None)
+    run = Run(args, epoch_sums=True)
+    packed = run.run()
+    trained, history = k9tf.train(net, (x, y), 0.5, epochs=5, batch_size=10, shuffle=True,
+                                  seed=3, report_every=7)
+    params = [np.asarray(v) for layer in trained["layers"] for v in layer.values()]
+    assert k9tf.model.pack(params).tolist() == packed.tolist()
+    np.testing.assert_allclose(history["cost"], run.history["cost"])  # same records
+    segments = run.segments
+    assert [s[0] for s in segments[1:]] == [s[1] for s in segments[:-1]]  # contiguous
+    assert segments[0][0] == 0 and segments[-1][1] == args.total == 55
+    for epoch in range(5):  # no segment straddles an epoch's end; each epoch sees every row
+        inside = [s for s in segments if epoch * 11 <= s[0] < (epoch + 1) * 11]
+        assert all(s[1] <= (epoch + 1) * 11 for s in inside)
+        assert sum(s[4] for s in inside) == 103
+    steps = run.history["step"]
+    assert steps == [0, 7, 14, 21, 28, 35, 42, 49, 55]
+    rows = [sum(s[4] for s in segments if a <= s[0] < b) for a, b in zip(steps, steps[1:])]
+    losses = [sum(s[2] for s in segments if a <= s[0] < b) for a, b in zip(steps, steps[1:])]
+    np.testing.assert_allclose(run.history["cost"][1:], np.divide(losses, rows))

@@ -544,7 +544,7 @@ def _bounded(samples, name):
     if hasattr(samples, "__len__"):
         if len(samples) > MAX_SAMPLES:
             raise InvalidValue(argument_of(name), f"{name} has {len(samples):,} items; {limit}.")
-        return samples if isinstance(samples, Sequence) else list(samples)
+        return samples if isinstance(samples, (Sequence, np.ndarray)) else list(samples)
     items = list(itertools.islice(samples, MAX_SAMPLES + 1))
     if len(items) > MAX_SAMPLES:
         raise InvalidValue(argument_of(name), f"{name} yields more than {MAX_SAMPLES:,} items "
