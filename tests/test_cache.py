@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import k9tf
-from k9tf.model import checked_network, recall
+from k9tf.model import _cache, checked_network, recall
 
 X = [0.7, 0.3]
 
@@ -124,3 +124,58 @@ def test_one_input_row_fast_path_checks_like_the_general_one():
                        (np.array([np.inf, 0.0]), "finite")]:
         with pytest.raises((TypeError, ValueError), match=error):
             k9tf.ff(bad, net)
+
+
+def test_cached_network_is_never_stale():
+    net = k9tf.construct_network(2, 3, 2, seed=1)
+    before = k9tf.ff([1, 0], net)
+    net["layers"][0]["weights"][0][2] += 0.5  # in place
+    assert k9tf.ff([1, 0], net) == k9tf.ff([1, 0], copy.deepcopy(net)) != before
+    net["layers"][1]["biases"][0] = 1  # an int where a float was
+    assert k9tf.ff([1, 0], net) == k9tf.ff([1, 0], json.loads(json.dumps(net)))
+    net["activation"] = "relu"
+    assert k9tf.ff([1, 0], net) == k9tf.ff([1, 0], copy.deepcopy(net))
+    net["layers"][0]["weights"][0] = "x"
+    with pytest.raises((TypeError, ValueError)):
+        k9tf.ff([1, 0], net)
+
+
+def test_cached_network_of_arrays_is_never_stale():
+    net = k9tf.construct_network(2, 3, 2, seed=1)
+    arrays = {**net, "layers": [{k: np.array(v) for k, v in layer.items()}
+                                for layer in net["layers"]]}
+    assert _cache._snapshot(arrays) is not None  # remembered, like the bridge's networks
+    assert k9tf.ff([1, 0], arrays) == k9tf.ff([1, 0], net)
+    arrays["layers"][0]["weights"][0, 2] += 0.5  # in place
+    net["layers"][0]["weights"][0][2] += 0.5
+    assert k9tf.ff([1, 0], arrays) == k9tf.ff([1, 0], net)
+    arrays["layers"][1]["biases"] = arrays["layers"][1]["biases"].astype(np.float32)
+    assert k9tf.ff([1, 0], arrays) == k9tf.ff([1, 0], net)
+    tagged = {**net, "layers": [{k: ("array", "<f8", np.shape(v), np.array(v).tobytes())
+                                 for k, v in layer.items()} for layer in net["layers"]]}
+    with pytest.raises((TypeError, ValueError)):  # no plain value looks like an array's snapshot
+        k9tf.ff([1, 0], tagged)
+    weights = arrays["layers"][0]["weights"]
+
+    def with_weights(w):  # the same bytes in another array: another network
+        return {**arrays, "layers": [{**arrays["layers"][0], "weights": w}, arrays["layers"][1]]}
+
+    as_ints = weights.view(np.int64)
+    assert k9tf.ff([1, 0], with_weights(as_ints)) == k9tf.ff([1, 0], with_weights(as_ints.tolist()))
+    with pytest.raises(ValueError, match="weights"):
+        k9tf.ff([1, 0], with_weights(weights.reshape(3, 2)))
+    arrays["layers"][0]["weights"] = weights.astype(object)
+    assert _cache._snapshot(arrays) is None
+    assert k9tf.ff([1, 0], arrays) == k9tf.ff([1, 0], net)
+    scalars = copy.deepcopy(net)  # numpy scalars: marshal would write their bare bytes
+    scalars["layers"][1]["biases"] = [np.float64(b) for b in net["layers"][1]["biases"]]
+    assert _cache._snapshot(scalars) is None
+    assert k9tf.ff([1, 0], scalars) == k9tf.ff([1, 0], net)
+
+
+def test_cached_parameters_cannot_be_changed_through_results():
+    net = k9tf.construct_network(2, 3, 2, seed=2)
+    spec, params, packed = _cache.checked_network(net)
+    spec["sizes"].append(9)
+    assert not packed.flags.writeable and not any(p.flags.writeable for p in params)
+    assert _cache.checked_network(net)[0]["sizes"] == [2, 3, 2]

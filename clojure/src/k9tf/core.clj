@@ -46,6 +46,9 @@
     (default nil)
   * `:report-every` - steps between history records, logged in the article's
     words by the Python core (default nil; `train` uses 200)
+  * `:report` - what a record scores: `:running` (the running mean of the
+    batches since the last record, computed inside the loop, default) or
+    `:full` (the whole training set at the record's weights)
   * `:loop` - `:xla` (one compiled TensorFlow loop, default) or `:session`
     (the article's one `Session.run` a step; plain gradient descent only)
   * `:optimizer` - `:sgd` (gradient descent, default) or `:adam`
@@ -68,7 +71,8 @@
   * `:restore-best` - return the weights of the best validation epoch when
     early stopping (default true)
   See: `k9tf.train` in Python, which takes the same options in snake_case."
-  {:batch-size 1 :shuffle false :seed nil :validation nil :report-every nil :loop :xla
+  {:batch-size 1 :shuffle false :seed nil :validation nil :report-every nil
+   :report :running :loop :xla
    :optimizer :sgd :momentum 0.0 :nesterov false :beta-1 0.9 :beta-2 0.999 :epsilon 1e-8
    :alpha 0.0 :schedule :constant :power-t 0.5 :decay-rate 0.5 :decay-epochs 10
    :early-stopping false :validation-fraction 0.1 :patience 10 :tol 1e-4 :restore-best true})

@@ -97,7 +97,17 @@
                                             :validation (k9/sample-logic :or 50 :seed 3))]
     (is (= [0 100 200 300] (:step history)))
     (is (= 1.0 (last (:validation-accuracy history))))
-    (is (= 1.0 (k9/accuracy (k9/ff [[0 0] [1 1]] network) [[0 1] [1 0]])))))
+    (is (= 1.0 (k9/accuracy (k9/ff [[0 0] [1 1]] network) [[0 1] [1 0]]))))
+  (testing "full reports score the whole set and change no weight"
+    (let [net (k9/construct-network 2 4 2 {:seed 1})
+          data (k9/sample-logic :xor 64 :seed 2)
+          run #(k9/train net data 0.5 :epochs 5 :batch-size 8 :report-every 8 :report %)
+          running (run :running)
+          full (run :full)]
+      (is (= (:network running) (:network full)))
+      (is (= (:step (:history running)) (:step (:history full))))
+      (is (every? #(<= 0.0 % 1.0) (:train-accuracy (:history full))))
+      (is (= :report (:arg (invalid-arg #(run :sometimes))))))))
 
 (deftest test-train-options
   (let [net (k9/construct-network 2 4 2 {:seed 5})
