@@ -12,6 +12,8 @@ import textwrap
 
 import pytest
 
+import k9tf as api
+
 COMMAND = [sys.executable, "-m", "k9tf"]
 
 
@@ -212,3 +214,30 @@ def test_ctrl_c_while_saving_leaves_the_old_file(tmp_path):
     status, out, err = _interrupt_after("writing", [], tmp_path, script=script)
     assert status == 130 and err == "k9tf train: interrupted\n"
     assert os.listdir(tmp_path) == ["x.json"] and (tmp_path / "x.json").read_text() == "old"
+
+
+def test_train_takes_the_optimizer_options_as_python_does(tmp_path):
+    args = ["train", "--fn", "xor", "--hidden", "8", "--epochs", "20", "--batch-size", "8",
+            "--lr", "0.05", "--optimizer", "adam", "--alpha", "0.001", "--early-stopping",
+            "--patience", "3", "--seed", "4", "--save", "adam.json"]
+    done = k9tf(*args, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    samples = api.sample_logic_fn("xor", 1000, seed=4)
+    validation = api.sample_logic_fn("xor", 100, seed=5)
+    net = api.construct_network(2, 8, 2, seed=4)
+    expected = api.train_epochs(20, net, samples, 0.05, batch_size=8, seed=4,
+                                        validation=validation, optimizer="adam", alpha=0.001,
+                                        early_stopping=True, patience=3)
+    saved = api.load_network(tmp_path / "adam.json")
+    assert saved["layers"] == expected["layers"]
+
+
+@pytest.mark.parametrize("args, match", [
+    (["--optimizer", "rmsprop"], "argument --optimizer: invalid choice"),
+    (["--momentum", "1"], "argument --momentum: must be a number from 0 up to 1"),
+    (["--alpha", "-1"], "argument --alpha: must be a finite number >= 0"),
+    (["--optimizer", "adam", "--momentum", "0.5"], "momentum"),
+])
+def test_bad_optimizer_options_exit_2(tmp_path, args, match):
+    done = k9tf("train", "--fn", "xor", "--epochs", "1", *args, cwd=tmp_path)
+    assert done.returncode == 2 and match in done.stderr and "Traceback" not in done.stderr

@@ -37,6 +37,7 @@ from ..model import (
     MAX_EPOCHS,
     MAX_SAMPLES,
     MAX_UNITS,
+    OPTIMIZERS,
     PRESETS,
     InvalidValue,
     check_inputs,
@@ -45,6 +46,7 @@ from ..model import (
 from ..tools import TABLE_DEFAULTS
 from . import _demo, _sweep
 from ._environment import reads_stdin, redirect_homeless_caches, reopen_closed_streams
+from ._options import training_options
 from ._table import predict_table, train_table
 
 
@@ -90,7 +92,14 @@ def _fraction(text):
     return value
 
 
-_learning_rate.__name__ = _fraction.__name__ = "float"
+def _non_negative(text):
+    value = float(text)
+    if not (math.isfinite(value) and value >= 0):
+        raise argparse.ArgumentTypeError(f"must be a finite number >= 0, got {text}")
+    return value
+
+
+_learning_rate.__name__ = _fraction.__name__ = _non_negative.__name__ = "float"
 _seed.__name__ = "int"
 
 _TRAIN_DESCRIPTION = """\
@@ -147,6 +156,16 @@ def _parser():
                      metavar="N|full",
                      help="1 = k9's online training (default), full = the article's "
                           f"({TABLE_DEFAULTS['batch_size']} with --data)")
+    fit.add_argument("--optimizer", choices=OPTIMIZERS,
+                     help=f"default: sgd ({TABLE_DEFAULTS['optimizer']} with --data)")
+    fit.add_argument("--momentum", type=_fraction, default=0.0, metavar="M",
+                     help="sgd's momentum, from 0 up to 1 (default: 0, plain gradient descent)")
+    fit.add_argument("--alpha", type=_non_negative, metavar="A",
+                     help=f"L2 penalty (default: 0; {TABLE_DEFAULTS['alpha']} with --data)")
+    fit.add_argument("--early-stopping", action="store_true",
+                     help="stop once the validation loss stops improving")
+    fit.add_argument("--patience", type=_count(MAX_EPOCHS), default=10, metavar="EPOCHS",
+                     help="epochs without improvement before --early-stopping stops (default: 10)")
     fit.add_argument("--seed", type=_seed, help="makes weights and data reproducible")
     fit.add_argument("--model", choices=sorted(PRESETS), default="default")
     fit.add_argument("--report-every", type=_count(), metavar="STEPS",
@@ -250,8 +269,7 @@ def _train(args):
                                           ("--validation-fraction", args.validation_fraction))
              if value]
     if given:
-        raise InvalidValue(None, f"{given[0]} is for --data; --fn trains on a "
-                                                  "logic task.")
+        raise InvalidValue(None, f"{given[0]} is for --data; --fn trains on a logic task.")
     args.epochs = args.epochs or 500
     args.lr = args.lr or 0.5
     args.samples = args.samples or 1000
@@ -279,7 +297,7 @@ def _train(args):
         network, history = train(network, samples, args.lr, epochs=args.epochs,
                                  batch_size=args.batch_size, seed=args.seed,
                                  validation=validation, report_every=report_every,
-                                 callback=progress)
+                                 callback=progress, **training_options(args, "sgd", 0.0))
     print(f"ff outputs are {columns}:")
     for row, out in zip(_demo.GRID, ff(_demo.GRID, network)):
         print(f"ff {row} => {out}")

@@ -17,6 +17,7 @@ from ..engine import train
 from ..files import read_table, save_network, writable_directory, writable_file, write_atomic
 from ..model import InvalidValue, checked_network, construct_network
 from ..tools import TABLE_DEFAULTS, encode_table, predict, predict_proba
+from ._options import training_options
 
 
 def _split(n, fraction, seed):
@@ -83,9 +84,9 @@ def train_table(args, progress):
     with progress(steps, args.tensorboard) as callback:
         network, history = train(network, samples, lr, epochs=epochs, batch_size=batch_size,
                                  seed=args.seed, validation=validation,
-                                 report_every=report_every, callback=callback,
-                                 optimizer=TABLE_DEFAULTS["optimizer"],
-                                 alpha=TABLE_DEFAULTS["alpha"], shuffle=True)
+                                 report_every=report_every, callback=callback, shuffle=True,
+                                 **training_options(args, TABLE_DEFAULTS["optimizer"],
+                                                    TABLE_DEFAULTS["alpha"]))
     print(f"final cost {history['cost'][-1]:.6g}" + (
         "" if args.regression else f", training accuracy {history['train_accuracy'][-1]:.3f}")
         + ("" if validation is None or args.regression else
