@@ -1,6 +1,8 @@
 """Typed errors: callers dispatch on the type and its ``argument``, never on the message."""
 
+import pathlib
 import pickle
+import re
 
 import pytest
 
@@ -25,3 +27,12 @@ def test_divergence_is_its_own_error():
     with pytest.raises(k9tf.DivergedError, match="training diverged") as caught:
         k9tf.train_epochs(50, net, (x, y), 1e30, batch_size=None)
     assert caught.value.argument == "learning_rate"
+
+
+def test_no_plain_value_or_type_error_is_raised_in_the_package():
+    root = pathlib.Path(k9tf.__file__).parent
+    pattern = re.compile(r"\b(raise|return) (ValueError|TypeError)\(|= (ValueError|TypeError) if")
+    plain = [f"{path.relative_to(root)}:{n}" for path in root.rglob("*.py")
+             if path.parent.name != "cli"
+             for n, line in enumerate(path.read_text().splitlines(), 1) if pattern.search(line)]
+    assert plain == []  # the command line's own messages (cli/) name options, not arguments

@@ -604,9 +604,9 @@ def check_samples(samples, n_in, n_out, dtype, name="samples", *, units=None,
     for i, pair in enumerate(pairs):
         if not (_is_vector(pair) and len(pair) == 2 and _is_vector(pair[0])
                 and _is_vector(pair[1])):
-            error = ValueError if _is_vector(pair) and len(pair) != 2 else TypeError
-            raise error(f"{name}[{i}] must be [input, target], two lists of numbers; "
-                        f"got {brief(pair)}.")
+            error = InvalidValue if _is_vector(pair) and len(pair) != 2 else InvalidType
+            raise error(argument_of(name), f"{name}[{i}] must be [input, target], two lists of "
+                        f"numbers; got {brief(pair)}.")
     _check_count(pairs, name, units, "samples", limit)
     x = _table([pair[0] for pair in pairs], n_in, dtype, lambda i: f"{name}[{i}] input",
                lambda i, j: f"{name}[{i}] input[{j}]", takes)
