@@ -1,8 +1,6 @@
 """Files: networks saved and loaded as JSON, atomically (see :mod:`._write`) and validated."""
 
 import json
-import os
-import stat
 from collections.abc import Sequence
 
 import numpy as np
@@ -18,7 +16,8 @@ from ..model import (
     argument_of,
     check_network,
 )
-from ._write import check_path, kind, os_error, write_atomic
+from ._read import read_bounded
+from ._write import check_path, write_atomic
 
 
 def _plain_value(value):
@@ -127,31 +126,11 @@ def load_network(path):
         JSON, or not a valid network (the message names ``path``).
     """
     path = check_path(path, "path")
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)  # a FIFO cannot block
-    except FileNotFoundError:
-        raise InvalidValue("path", f"path {path!r}: no such network file.") from None
-    except OSError as error:
-        raise os_error("path", path, error, "read") from None
-    too_big = (f"path {path!r} holds more than {MAX_FILE_BYTES:,} bytes, the most a network "
-               "file may (k9tf's largest network takes about 105 MB).")
-    try:
-        found = os.fstat(fd)
-        if not stat.S_ISREG(found.st_mode):
-            raise InvalidValue("path", f"path {path!r} is {kind(found.st_mode)}, not a network "
-                                       "file.")
-        if found.st_size > MAX_FILE_BYTES:
-            raise InvalidValue("path", too_big)
-    except BaseException:
-        os.close(fd)
-        raise
-    with os.fdopen(fd, "rb") as file:
-        try:
-            data = file.read(MAX_FILE_BYTES + 1)
-        except OSError as error:
-            raise os_error("path", path, error, "read") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise InvalidValue("path", too_big)
+    data = read_bounded(path, "path", MAX_FILE_BYTES, missing="no such network file.",
+                        what="a network file",
+                        too_big=f"path {path!r} holds more than {MAX_FILE_BYTES:,} bytes, the "
+                                "most a network file may (k9tf's largest network takes about "
+                                "105 MB).")
     _check_structure(data, path)
     try:
         network = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
