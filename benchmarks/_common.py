@@ -14,6 +14,8 @@ import statistics
 import sys
 import time
 
+import numpy as np
+
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -335,3 +337,16 @@ def progress(message):
         The line.
     """
     print(f"  [{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def numpy_forward(params, x):
+    """Return the softmax outputs of tanh hidden layers for ``x``: the reference forward pass.
+
+    ``params`` is the flat ``[w0, b0, w1, b1, ...]`` list of numpy arrays.
+    """
+    h = x
+    for w, b in zip(params[0:-2:2], params[1:-2:2]):
+        h = np.tanh(h @ w + b)
+    z = h @ params[-2] + params[-1]
+    z = np.exp(z - z.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)

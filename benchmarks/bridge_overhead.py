@@ -42,13 +42,16 @@ import k9tf
 from _common import ROOT, main, markdown_table, progress, result
 
 MARKER = "K9TF-BENCH"
-SNIPPET = """
+PRELUDE = """
 (require '[k9tf.core :as k9] '[k9tf.python :as py] '[clojure.data.json :as json])
 (defn rss-mb []
   (let [status (String. (java.nio.file.Files/readAllBytes
                           (.toPath (java.io.File. "/proc/self/status"))))]
     (/ (Long/parseLong (second (re-find #"VmRSS:\\s+(\\d+)" status))) 1024.0)))
-(defn digest [numbers]
+"""
+"""The Clojure the benchmarks' JVMs start with: k9tf required and ``rss-mb``."""
+
+SNIPPET = PRELUDE + """(defn digest [numbers]
   (let [md (java.security.MessageDigest/getInstance "SHA-256")
         buffer (java.nio.ByteBuffer/allocate 8)]
     (doseq [x (flatten numbers)] (.update md (.array (.putDouble (.clear buffer) (double x)))))

@@ -38,7 +38,16 @@ import warnings
 import numpy as np
 
 import k9tf
-from _common import fmt_ratio, interleaved, load_average, main, markdown_table, progress, result
+from _common import (
+    fmt_ratio,
+    interleaved,
+    load_average,
+    main,
+    markdown_table,
+    numpy_forward,
+    progress,
+    result,
+)
 
 LR = 0.1
 TARGETS = {"keras": 0.5, "numpy": 1.5}
@@ -95,16 +104,6 @@ def numpy_epoch(params, x, t, lr, batch_size):
             if i:
                 dz = dh * (1 - hs[i] * hs[i])
     return params
-
-
-def numpy_forward(params, x):
-    """Return softmax outputs of tanh hidden layers for ``x``."""
-    h = x
-    for w, b in zip(params[0:-2:2], params[1:-2:2]):
-        h = np.tanh(h @ w + b)
-    z = h @ params[-2] + params[-1]
-    z = np.exp(z - z.max(axis=1, keepdims=True))
-    return z / z.sum(axis=1, keepdims=True)
 
 
 def _params(net):

@@ -21,16 +21,10 @@ import numpy as np
 
 import k9tf
 from _common import main, markdown_table, progress, result
-from bridge_overhead import MARKER, Clojure, _backends
+from bridge_overhead import MARKER, PRELUDE, Clojure, _backends
 
 ROWS, WIDTH, CLASSES = 60_000, 784, 10
-SNIPPET = """
-(require '[k9tf.core :as k9] '[k9tf.python :as py] '[clojure.data.json :as json])
-(defn rss-mb []
-  (let [status (String. (java.nio.file.Files/readAllBytes
-                          (.toPath (java.io.File. "/proc/self/status"))))]
-    (/ (Long/parseLong (second (re-find #"VmRSS:\\s+(\\d+)" status))) 1024.0)))
-(let [rng (java.util.Random. 0)
+SNIPPET = PRELUDE + """(let [rng (java.util.Random. 0)
       inputs (vec (repeatedly %(rows)d #(let [a (double-array %(width)d)]
                                          (dotimes [i %(width)d] (aset a i (.nextDouble rng)))
                                          a)))

@@ -22,7 +22,8 @@ import time
 from _common import HERE, ROOT, render
 
 BENCHMARKS = ["train_speed", "speed_targets", "warm_cold", "cold_start", "convergence", "scale",
-              "bridge_overhead", "sweep_speed", "datasets"]
+              "bridge_overhead", "sweep_speed", "datasets", "real_data", "call_overhead",
+              "optimizers"]
 PACKAGES = ["tensorflow-cpu", "keras", "numpy", "scikit-learn", "matplotlib", "jpype1", "dask",
             "distributed", "k9tf"]
 

@@ -29,17 +29,8 @@ import time
 import numpy as np
 
 import k9tf
-from _common import interleaved, main, markdown_table, params_of, progress, result
+from _common import interleaved, main, markdown_table, numpy_forward, params_of, progress, result
 from k9tf.model import MAX_EPOCHS
-
-
-def _numpy_forward(params, x):
-    h = x
-    for w, b in zip(params[0:-2:2], params[1:-2:2]):
-        h = np.tanh(h @ w + b)
-    z = h @ params[-2] + params[-1]
-    z = np.exp(z - z.max(axis=1, keepdims=True))
-    return z / z.sum(axis=1, keepdims=True)
 
 
 def _k9_session(rounds):
@@ -63,7 +54,7 @@ def _single_ff(rounds, calls):
         row = np.array([[1.0, 0.0]], np.float32)
         name = "-".join(map(str, sizes))
         contenders[f"k9tf {name}"] = lambda n=net: [k9tf.ff([1, 0], n) for _ in range(calls)]
-        contenders[f"numpy {name}"] = lambda p=params: [_numpy_forward(p, row)[0].tolist()
+        contenders[f"numpy {name}"] = lambda p=params: [numpy_forward(p, row)[0].tolist()
                                                         for _ in range(calls)]
         for _ in range(100):
             k9tf.ff([1, 0], net)
@@ -93,12 +84,12 @@ def _big_ff(rows, rounds):
     def paused_tolist():
         gc.disable()
         try:
-            return _numpy_forward(params, x).tolist()
+            return numpy_forward(params, x).tolist()
         finally:
             gc.enable()
 
     times, values = interleaved({"k9tf": lambda: k9tf.ff(x, net),
-                                 "numpy + tolist": lambda: _numpy_forward(params, x).tolist(),
+                                 "numpy + tolist": lambda: numpy_forward(params, x).tolist(),
                                  "numpy + tolist, gc paused": paused_tolist}, rounds)
     diff = float(np.max(np.abs(np.array(values["k9tf"]) - np.array(values["numpy + tolist"]))))
     return times, diff

@@ -1,5 +1,6 @@
-"""Fixtures shared by the tests: the Clojure suite, Python's Ctrl-C handler."""
+"""Fixtures shared by the tests: the Clojure suite, the umask, Python's Ctrl-C handler."""
 
+import contextlib
 import json
 import os
 import signal
@@ -30,6 +31,20 @@ def clojure_suite(tmp_path_factory):
         return runs[mode]
 
     return suite
+
+
+@pytest.fixture
+def umask():
+    """Return ``umask(mask)``: a context manager setting the process umask while it is open."""
+    @contextlib.contextmanager
+    def set_umask(mask):
+        old = os.umask(mask)
+        try:
+            yield
+        finally:
+            os.umask(old)
+
+    return set_umask
 
 
 @pytest.fixture

@@ -101,15 +101,6 @@ NET = k9tf.construct_network(2, 3, 2, seed=1)
 
 
 @contextlib.contextmanager
-def _umask(mask):
-    old = os.umask(mask)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
-@contextlib.contextmanager
 def _unprivileged():
     """Run the block without root's power to ignore file permissions (as 'nobody' if root)."""
     if os.geteuid() != 0:
@@ -233,20 +224,20 @@ def test_load_refuses_weights_beyond_float32(tmp_path):
         k9tf.load_network(path)
 
 
-def test_new_files_honour_the_umask(tmp_path):
-    with _umask(0o022):
+def test_new_files_honour_the_umask(tmp_path, umask):
+    with umask(0o022):
         k9tf.save_network(NET, tmp_path / "a.json")
-    with _umask(0o077):
+    with umask(0o077):
         k9tf.save_network(NET, tmp_path / "b.json")
     assert stat.S_IMODE(os.stat(tmp_path / "a.json").st_mode) == 0o644
     assert stat.S_IMODE(os.stat(tmp_path / "b.json").st_mode) == 0o600
 
 
-def test_existing_files_keep_their_mode(tmp_path):
+def test_existing_files_keep_their_mode(tmp_path, umask):
     path = tmp_path / "net.json"
     path.write_text("old")
     path.chmod(0o640)
-    with _umask(0o077):
+    with umask(0o077):
         k9tf.save_network(NET, path)
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o640 and k9tf.load_network(path) == NET
 

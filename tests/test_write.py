@@ -24,15 +24,6 @@ SWEEP = ["sweep", "--fn", "xor", "--seeds", "1", "--epochs", "1", "--samples", "
          "--scheduler", "serial"]
 
 
-@contextlib.contextmanager
-def _umask(mask):
-    old = os.umask(mask)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
 def _fifo(directory, name):
     os.mkfifo(directory / name)
     return directory / name
@@ -103,12 +94,12 @@ def test_sweep_outputs_refuse_special_files(tmp_path, capsys, option):
         assert stat.S_ISSOCK(os.stat(path).st_mode)
 
 
-def test_sweep_outputs_write_through_links_with_the_old_mode(tmp_path, capsys):
+def test_sweep_outputs_write_through_links_with_the_old_mode(tmp_path, capsys, umask):
     real = tmp_path / "rows.csv"
     real.write_text("old")
     real.chmod(0o640)
     (tmp_path / "link.csv").symlink_to(real)
-    with _umask(0o022):
+    with umask(0o022):
         assert main([*SWEEP, "--csv", os.fspath(tmp_path / "link.csv"),
                      "--json", os.fspath(tmp_path / "rows.json")]) == 0
     capsys.readouterr()
@@ -119,9 +110,9 @@ def test_sweep_outputs_write_through_links_with_the_old_mode(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("fmt", list(FILE_FORMATS))
-def test_exports_follow_the_umask_and_the_old_mode(tmp_path, fmt):
+def test_exports_follow_the_umask_and_the_old_mode(tmp_path, fmt, umask):
     path = tmp_path / FILE_FORMATS[fmt]
-    with _umask(0o027):
+    with umask(0o027):
         k9tf.export(NET, path, format=fmt)
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
     path.chmod(0o604)
@@ -129,9 +120,9 @@ def test_exports_follow_the_umask_and_the_old_mode(tmp_path, fmt):
     assert stat.S_IMODE(path.stat().st_mode) == 0o604
 
 
-def test_savedmodel_directory_follows_the_umask_and_the_old_mode(tmp_path):
+def test_savedmodel_directory_follows_the_umask_and_the_old_mode(tmp_path, umask):
     path = tmp_path / "sm"
-    with _umask(0o022):
+    with umask(0o022):
         k9tf.export(NET, path, format="savedmodel")
     assert stat.S_IMODE(path.stat().st_mode) == 0o755
     path.chmod(0o750)

@@ -44,7 +44,7 @@ def chained(w):
 
     The chain costs no more than a matrix product on narrow layers (the
     article's 2-16-16-2 and smaller) and up to 5x more on wider ones
-    (benchmarks/ENGINE_RESULTS.md).
+    (benchmarks/RESULTS.md, "Real data at real sizes").
     """
     n_in, n_out = w.shape
     return n_in <= CHAIN_INPUTS and n_in * n_out <= CHAIN_WEIGHTS

@@ -6,7 +6,8 @@
   `k9tf.jvm._native` (which takes and releases the GIL itself), with the
   request and reply in per-thread native buffers. One interpreter per JVM,
   started on first use and never finalised."
-  (:require [k9tf.bridge.env :as env]
+  (:require [k9tf.bridge.buffers :as buffers]
+            [k9tf.bridge.env :as env]
             [k9tf.bridge.protocol :as p]
             [k9tf.codec :as codec])
   (:import (com.sun.jna Function Library Memory NativeLibrary Pointer)
@@ -98,26 +99,6 @@
 
 ;;; The hot path: one native call into the ctypes entry points of k9tf.jvm._native
 
-(def ^:private reply-capacity
-  "Size of each thread's reply buffer; longer replies take a second native call."
-  (* 64 1024))
-
-(defonce ^:private buffers
-  ;; This thread's [request reply] Memory pair.
-  (ThreadLocal.))
-
-(defn- request-buffers
-  "Returns this thread's request buffer, holding `frame`, and its reply buffer."
-  [^bytes frame]
-  (let [[^Memory request reply] (.get ^ThreadLocal buffers)
-        size (alength frame)
-        pair (if (and request (<= size (.size request)))
-               [request reply]
-               [(Memory. (max 4096 (* 2 size))) (or reply (Memory. reply-capacity))])]
-    (when-not (identical? request (first pair)) (.set ^ThreadLocal buffers pair))
-    (.write ^Memory (first pair) 0 frame 0 size)
-    pair))
-
 (defn- ensure-thread-state!
   "Makes this thread's Python thread state once and keeps it (see `thread-states`),
   unless Python up the stack holds the GIL already. The entry points then only
@@ -136,7 +117,7 @@
     (.lock read-lock)
     (try
       (ensure-thread-state! lib)
-      (let [[^Memory request ^Memory reply] (request-buffers frame)
+      (let [[^Memory request ^Memory reply] (buffers/request-buffers frame)
             size (.invokeLong call-at (object-array [request (long (alength frame)) reply
                                                      (.size reply)]))]
         (cond

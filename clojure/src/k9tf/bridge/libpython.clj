@@ -5,7 +5,8 @@
   through native memory: each calling thread keeps a request and a reply
   buffer (JNA `Memory`) whose addresses Python reads from and writes to.
   libpython-clj is resolved at start, so this namespace loads without it."
-  (:require [k9tf.bridge.env :as env]
+  (:require [k9tf.bridge.buffers :as buffers]
+            [k9tf.bridge.env :as env]
             [k9tf.bridge.protocol :as p])
   (:import (com.sun.jna Memory Pointer)))
 
@@ -31,26 +32,6 @@
     (.deleteOnExit dir)
     (str dir)))
 
-(def ^:private reply-capacity
-  "Size of each thread's reply buffer; longer replies take a second call."
-  (* 64 1024))
-
-(defonce ^:private buffers
-  ;; This thread's [request reply] Memory pair.
-  (ThreadLocal.))
-
-(defn- request-buffer
-  "Returns this thread's request buffer holding `frame`, and its reply buffer."
-  [^bytes frame]
-  (let [[^Memory request reply] (.get ^ThreadLocal buffers)
-        size (alength frame)
-        pair (if (and request (<= size (.size request)))
-               [request reply]
-               [(Memory. (max 4096 (* 2 size))) (or reply (Memory. reply-capacity))])]
-    (.set ^ThreadLocal buffers pair)
-    (.write ^Memory (first pair) 0 frame 0 size)
-    pair))
-
 (defrecord LibpythonBackend [kind opts bridge call-attr ->jvm]
   p/PBridge
   (-start! [b]
@@ -70,7 +51,7 @@
                :call-attr (resolve-py 'call-attr)
                :->jvm (resolve-py '->jvm)))))
   (-call [_ frame]
-    (let [[^Memory request ^Memory reply] (request-buffer frame)
+    (let [[^Memory request ^Memory reply] (buffers/request-buffers frame)
           size (long (->jvm (call-attr bridge "call_at" (Pointer/nativeValue request)
                                        (alength ^bytes frame) (Pointer/nativeValue reply)
                                        (.size reply))))]
