@@ -41,8 +41,10 @@ def _gc_paused():
 def ff(input, network):
     """Feed ``input`` forward through ``network`` and return the output neurons.
 
-    Each row's output depends only on that row: one input gives, bit for bit,
-    the same output as the same row of any batch, in any order.
+    The same call always gives the same bits. In a network of narrow layers
+    (see :mod:`k9tf.engine._layers`) a row's output also depends only on that
+    row: one input gives, bit for bit, the same output as the same row of any
+    batch; wider layers use matrix products, which agree to rounding.
 
     Parameters
     ----------
