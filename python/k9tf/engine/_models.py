@@ -45,6 +45,8 @@ def model_for(spec):
 
 def _evict():
     """Close the least recently used idle models beyond :data:`MAX_MODELS` (lock held)."""
+    if len(_models) <= MAX_MODELS:  # the common case: nothing to close, no lock to take
+        return
     idle = [k for k, m in _models.items() if not m.sessions.in_use()]  # oldest first
     for old in idle[:max(0, len(_models) - MAX_MODELS)]:
         _models.pop(old).sessions.close()
