@@ -27,7 +27,7 @@ import numpy as np
 
 import k9tf
 from _common import interleaved, load_average, main, markdown_table, progress, result
-from k9tf.engine import _graph
+from k9tf.engine import _models
 from k9tf.model import check_inputs, checked_network
 
 TARGETS = {"ff1": 60e-6, "ff1_784": 150e-6}
@@ -87,13 +87,13 @@ def _profile(calls):
     k9tf.ff([1, 0], net)
     spec, _, packed = checked_network(net)
     matrix, _ = check_inputs([1, 0], 2, spec["dtype"])
-    with _graph.model_for(spec) as (model, session):
+    with _models.model_for(spec) as (model, session):
         model.forward(session, packed, matrix)
         bare = session.callables["forward"]
         outputs = model.forward(session, packed, matrix)
 
         def enter_exit():
-            with _graph.model_for(spec):
+            with _models.model_for(spec):
                 pass
 
         steps = {

@@ -82,7 +82,7 @@ def test_rows_times_units_limit():
                                          rf"most {MAX_VALUES:,}"):
         k9tf.ff(np.zeros((rows, 2)), wide)
     with pytest.raises(ValueError, match=rf"^samples has {rows:,} rows for a network of 100,004 "):
-        k9tf.train(wide, (np.zeros((rows, 2)), np.ones((rows, 2))), 0.5)
+        k9tf.train(wide, (np.zeros((rows, 2)), np.ones((rows, 2))), 0.5, batch_size=None)
 
 
 def test_long_input_refused_before_it_is_read():

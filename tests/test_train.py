@@ -144,6 +144,30 @@ def test_training_values_limit_is_below_the_evaluation_limit():
     assert MAX_TRAIN_VALUES < MAX_VALUES
 
 
+def test_batches_bound_the_data_set_not_its_activations():
+    from k9tf.model import MAX_TRAIN_VALUES
+
+    wide = k9tf.construct_network(2, 100_000, 2, model="k9", seed=1)  # 100,004 units
+    rows = MAX_TRAIN_VALUES // 100_004 + 1
+    samples = (np.zeros((rows, 2)), np.ones((rows, 2)))
+    with pytest.raises(ValueError, match="^learning_rate"):  # the samples passed their check
+        k9tf.train(wide, samples, -1.0, batch_size=rows - 1)
+    with pytest.raises(ValueError, match=r"trains on at most 50,000,000 \(samples x units\)"):
+        k9tf.train(wide, samples, 0.5, batch_size=rows)  # one batch: every activation at once
+
+
+def test_batches_are_bounded_by_the_data_set_values():
+    from k9tf.model import MAX_VALUES
+
+    net = k9tf.construct_network(1_000, 2, 2, seed=1)
+    rows = MAX_VALUES // 1_002 + 1
+    inputs = np.zeros((rows, 1_000), np.float32)  # never written: the count is checked first
+    with pytest.raises(ValueError, match=rf"^samples has {rows:,} rows of 1,002 inputs \+ "
+                                         rf"targets, {rows * 1_002:,} values; k9tf trains on at "
+                                         rf"most {MAX_VALUES:,} \(samples x inputs \+ targets\)"):
+        k9tf.train(net, (inputs, np.zeros((rows, 2), np.float32)), 0.5, batch_size=128)
+
+
 def test_work_limit_refuses_years_of_training_at_once():
     from k9tf.model import MAX_EPOCHS, MAX_WORK
 

@@ -7,6 +7,7 @@ import numpy as np
 
 from ..model import (
     MAX_TRAIN_VALUES,
+    MAX_VALUES,
     MAX_WORK,
     PLAIN,
     STOPPING,
@@ -14,6 +15,7 @@ from ..model import (
     InvalidValue,
     check_batch_size,
     check_choice,
+    check_count,
     check_early_stopping,
     check_epochs,
     check_int,
@@ -81,13 +83,19 @@ def check_arguments(network, samples, learning_rate, epochs, batch_size, shuffle
     """
     spec, _, packed = checked_network(network)
     sizes, dtype = spec["sizes"], spec["dtype"]
-    x, y = check_samples(samples, sizes[0], sizes[-1], dtype, units=sum(sizes),
-                         limit=MAX_TRAIN_VALUES)
+    batch_size = check_batch_size(batch_size)
+    if batch_size is None:  # one step holds every sample's activations
+        x, y = check_samples(samples, sizes[0], sizes[-1], dtype, units=sum(sizes),
+                             limit=MAX_TRAIN_VALUES)
+    else:  # the data set, then a batch's activations at a time
+        x, y = check_samples(samples, sizes[0], sizes[-1], dtype, units=sizes[0] + sizes[-1],
+                             limit=MAX_VALUES, per="inputs + targets")
+        if batch_size >= len(x):
+            check_count(x, "samples", sum(sizes), "samples", MAX_TRAIN_VALUES)
     validation = None if validation is None else check_samples(
         validation, sizes[0], sizes[-1], dtype, name="validation", units=sum(sizes))
     learning_rate = check_learning_rate(learning_rate)
     epochs = check_epochs(epochs)
-    batch_size = check_batch_size(batch_size)
     if not isinstance(shuffle, bool):
         raise InvalidType("shuffle", f"shuffle must be True or False, got {shuffle!r}.")
     seed = check_seed(seed)

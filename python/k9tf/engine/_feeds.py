@@ -1,5 +1,7 @@
 """What the training loop and the call feeding it agree on, without importing TensorFlow."""
 
+import math
+
 import numpy as np
 
 SLOTS = 64
@@ -9,20 +11,34 @@ EPOCH_ROWS = 256
 """Epochs one run of the loop reports on (its epoch table's length): a run spans at most these."""
 
 
+ALIGN_BYTES = 128 * 1024
+"""Arrays from this size on are fed from 64-byte aligned memory; smaller ones are left to
+TensorFlow to copy, which costs less than aligning them (benchmarks/RESULTS.md)."""
+
+
 def aligned(array, rows):
-    """Return ``array`` padded with zero rows to ``rows``, in memory aligned to 64 bytes.
+    """Return ``array`` padded with zero rows to ``rows``, aligned to 64 bytes when large.
 
     TensorFlow copies a fed numpy array unless its data is aligned to
-    Eigen's 64 bytes (large numpy arrays start 16 bytes into a page), so
-    this one copy lets every later run of the call read the data in place.
-    An array that is all that already is returned as it is.
+    Eigen's 64 bytes (large numpy arrays start 16 bytes into a page), and
+    that copy of a large array costs more than aligning it once: then every
+    later run of the call reads the data in place. Below
+    :data:`ALIGN_BYTES` TensorFlow's own copy is the cheaper one. An array
+    that needs neither padding nor aligning is returned as it is.
     """
-    if (len(array) == rows and array.flags.c_contiguous and array.ctypes.data % 64 == 0):
-        return array
     shape = (rows,) + array.shape[1:]
-    nbytes = int(np.prod(shape)) * array.itemsize
+    nbytes = math.prod(shape) * array.itemsize
+    if nbytes < ALIGN_BYTES:
+        if len(array) == rows:
+            return np.ascontiguousarray(array)
+        out = np.zeros(shape, array.dtype)
+        out[:len(array)] = array
+        return out
+    if (len(array) == rows and array.flags.c_contiguous
+            and array.__array_interface__["data"][0] % 64 == 0):
+        return array
     raw = np.empty(nbytes + 64, np.uint8)
-    skip = -raw.ctypes.data % 64
+    skip = -raw.__array_interface__["data"][0] % 64
     out = raw[skip:skip + nbytes].view(array.dtype).reshape(shape)
     out[:len(array)] = array
     out[len(array):] = 0

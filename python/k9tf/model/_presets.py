@@ -70,11 +70,12 @@ MAX_SAMPLES = 1_000_000
 
 MAX_VALUES = 100_000_000
 """Most rows x units (the sum of the layer sizes) one call evaluates: ``ff`` of a float64
-network at this size peaks under ~2 GB (250M took 4.4 GB)."""
+network at this size peaks under ~2 GB (250M took 4.4 GB). Training in batches takes at most
+this many samples x (inputs + targets)."""
 
 MAX_TRAIN_VALUES = 50_000_000
-"""Most samples x units (the sum of the layer sizes) one training call takes, validation apart:
-a full-batch float64 step at this size peaks under ~2 GB (250M took 8.5 GB)."""
+"""Most samples x units (the sum of the layer sizes) one full-batch training call takes,
+validation apart: a float64 step at this size peaks under ~2 GB (250M took 8.5 GB)."""
 
 MAX_EPOCHS = 1_000_000
 """Most epochs in one training call."""

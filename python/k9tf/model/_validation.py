@@ -280,14 +280,19 @@ def _table(rows, width, dtype, row_name, cell_name, takes):
     return cast
 
 
-def _check_count(rows, name, units, limit_name="rows", limit=MAX_VALUES):
-    """Refuse more rows than k9tf evaluates in one call, before reading any of them."""
+def check_count(rows, name, units, limit_name="rows", limit=MAX_VALUES, per="units"):
+    """Refuse more ``rows`` x ``units`` than ``limit``, before reading any of the rows.
+
+    ``per`` names what ``units`` counts in the message: the network's units,
+    or ``"inputs + targets"`` for a data set trained on in batches.
+    """
     if units is not None and len(rows) * units > limit:
-        doing = "trains on" if limit != MAX_VALUES else "evaluates"
-        raise InvalidValue(argument_of(name), f"{name} has {plural(len(rows), 'row')} for a "
-                                              f"network of {units:,} units, "
-                                              f"{len(rows) * units:,} values; k9tf {doing} at "
-                                              f"most {limit:,} ({limit_name} x units) per call.")
+        doing = "trains on" if limit_name == "samples" else "evaluates"
+        of = f"for a network of {units:,} units" if per == "units" else f"of {units:,} {per}"
+        raise InvalidValue(argument_of(name), f"{name} has {plural(len(rows), 'row')} "
+                                              f"{of}, {len(rows) * units:,} values; k9tf "
+                                              f"{doing} at most {limit:,} ({limit_name} x "
+                                              f"{per}) per call.")
 
 
 def check_matrix(value, name, dtype="float64", width=None, takes=None):
@@ -307,7 +312,7 @@ def check_matrix(value, name, dtype="float64", width=None, takes=None):
             raise InvalidType(argument_of(name), f"{name} row 0 must be a list of numbers, got "
                                                  f"{brief(first)}.")
         width = len(first)
-    _check_count(value, name, max(width, 1))
+    check_count(value, name, max(width, 1))
     if width == 0:
         raise InvalidValue(argument_of(name), f"{name} rows must not be empty.")
     return _table(value, width, dtype, lambda i: f"{name} row {i}",
@@ -532,7 +537,7 @@ def check_inputs(inputs, n_in, dtype, *, units=None):
         rows = inputs[np.newaxis] if isinstance(inputs, np.ndarray) else [inputs]
         return _table(rows, n_in, dtype, lambda i: "input", lambda i, j: f"input[{j}]",
                       takes), True
-    _check_count(inputs, "input", units or n_in)
+    check_count(inputs, "input", units or n_in)
     return _table(inputs, n_in, dtype, lambda i: f"input row {i}", lambda i, j: f"input[{i}][{j}]",
                   takes), False
 
@@ -553,7 +558,7 @@ def _bounded(samples, name):
 
 
 def check_samples(samples, n_in, n_out, dtype, name="samples", *, units=None,
-                  limit=MAX_VALUES):
+                  limit=MAX_VALUES, per="units"):
     """Return ``(inputs, targets)`` arrays from any of the accepted sample forms.
 
     The form is told by the container's type, never by its shape: a ``tuple``
@@ -561,7 +566,8 @@ def check_samples(samples, n_in, n_out, dtype, name="samples", *, units=None,
     and any other iterable is k9 pairs ``[[input, target], ...]``, read at most
     one item past MAX_SAMPLES. ``units`` (the sum of the network's layer
     sizes) bounds rows x units to ``limit``, as for :func:`check_inputs`
-    (training passes :data:`MAX_TRAIN_VALUES`).
+    (full-batch training passes :data:`MAX_TRAIN_VALUES`); ``per`` names what
+    ``units`` counts, as for :func:`check_count`.
     """
     takes, gives = f"the network takes {n_in}", f"the network gives {n_out}"
     if isinstance(samples, (tuple, Mapping)):
@@ -588,7 +594,7 @@ def check_samples(samples, n_in, n_out, dtype, name="samples", *, units=None,
                                                   f"{plural(len(labels), 'label')}.")
         if len(inputs) == 0:
             raise InvalidValue(argument_of(name), f"{name} must not be empty.")
-        _check_count(inputs, name, units, "samples", limit)
+        check_count(inputs, name, units, "samples", limit, per)
         x = _table(inputs, n_in, dtype, lambda i: f"{name} inputs row {i}",
                    lambda i, j: f"{name} inputs[{i}][{j}]", takes)
         y = _table(labels, n_out, dtype, lambda i: f"{name} labels row {i}",
@@ -607,7 +613,7 @@ def check_samples(samples, n_in, n_out, dtype, name="samples", *, units=None,
             error = InvalidValue if _is_vector(pair) and len(pair) != 2 else InvalidType
             raise error(argument_of(name), f"{name}[{i}] must be [input, target], two lists of "
                         f"numbers; got {brief(pair)}.")
-    _check_count(pairs, name, units, "samples", limit)
+    check_count(pairs, name, units, "samples", limit, per)
     x = _table([pair[0] for pair in pairs], n_in, dtype, lambda i: f"{name}[{i}] input",
                lambda i, j: f"{name}[{i}] input[{j}]", takes)
     y = _table([pair[1] for pair in pairs], n_out, dtype, lambda i: f"{name}[{i}] target",
