@@ -28,7 +28,7 @@ import numpy as np
 import k9tf
 from _common import interleaved, load_average, main, markdown_table, progress, result
 from k9tf.engine import _models
-from k9tf.model import check_inputs, checked_network
+from k9tf.model import check_inputs, checked_form
 
 TARGETS = {"ff1": 60e-6, "ff1_784": 150e-6}
 
@@ -85,12 +85,12 @@ def _profile(calls):
     """Return rows ``(step, µs per call)``: where one 2-3-2 ``ff`` call's time goes."""
     net = k9tf.construct_network(2, 3, 2, seed=1)
     k9tf.ff([1, 0], net)
-    spec, _, packed = checked_network(net)
+    spec, params, _ = checked_form(net)
     matrix, _ = check_inputs([1, 0], 2, spec["dtype"])
     with _models.model_for(spec) as (model, session):
-        model.forward(session, packed, matrix)
+        model.forward(session, params, matrix)
         bare = session.callables["forward"]
-        outputs = model.forward(session, packed, matrix)
+        outputs = model.forward(session, params, matrix)
 
         def enter_exit():
             with _models.model_for(spec):
@@ -98,11 +98,11 @@ def _profile(calls):
 
         steps = {
             "k9tf.ff, whole call": lambda: k9tf.ff([1, 0], net),
-            "checked_network (the network's remembered form)": lambda: checked_network(net),
+            "checked_form (the network's remembered form)": lambda: checked_form(net),
             "check_inputs (one plain row)": lambda: check_inputs([1, 0], 2, spec["dtype"]),
             "model_for: enter and leave (model cache, session use count)": enter_exit,
-            "Model.forward": lambda: model.forward(session, packed, matrix),
-            "  of which the session callable (TensorFlow + XLA)": lambda: bare(packed, matrix),
+            "Model.forward": lambda: model.forward(session, params, matrix),
+            "  of which the session callable (TensorFlow + XLA)": lambda: bare(matrix, *params),
             "outputs to a list": lambda: outputs[0].tolist(),
         }
         times, _ = interleaved({k: _batch(f, calls) for k, f in steps.items()}, rounds=5)

@@ -4,6 +4,8 @@ import math
 
 import numpy as np
 
+from ..model import empty_aligned
+
 SLOTS = 64
 """Step ranges (of ``period`` steps) whose sums one run of the loop keeps apart."""
 
@@ -37,9 +39,7 @@ def aligned(array, rows):
     if (len(array) == rows and array.flags.c_contiguous
             and array.__array_interface__["data"][0] % 64 == 0):
         return array
-    raw = np.empty(nbytes + 64, np.uint8)
-    skip = -raw.__array_interface__["data"][0] % 64
-    out = raw[skip:skip + nbytes].view(array.dtype).reshape(shape)
+    out = empty_aligned(shape, array.dtype)
     out[:len(array)] = array
     out[len(array):] = 0
     return out

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from ..model import InvalidValue, check_inputs, checked_network
+from ..model import InvalidValue, check_inputs, checked_form
 
 _SMALL = 64  # outputs up to this many values are checked as Python floats (faster than numpy)
 _GC_ROWS = 10_000  # outputs this long are turned into lists with the garbage collector paused
@@ -86,12 +86,12 @@ def forward(input, network):
 
     For callers that want numpy arrays, like the bridge; arguments as for :func:`ff`.
     """
-    spec, _, packed = checked_network(network)
+    spec, params, _ = checked_form(network)
     matrix, single = check_inputs(input, spec["sizes"][0], spec["dtype"], units=sum(spec["sizes"]))
     from ._models import model_for  # noqa: PLC0415 - TensorFlow loads once the input is checked
 
     with model_for(spec) as (model, session):
-        outputs = model.forward(session, packed, matrix)
+        outputs = model.forward(session, params, matrix)
     finite = (all(map(math.isfinite, outputs.ravel().tolist())) if outputs.size <= _SMALL
               else np.isfinite(outputs).all())
     if not finite:

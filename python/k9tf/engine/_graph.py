@@ -13,7 +13,7 @@ import threading
 
 import numpy as np
 
-from ..model import count
+from ..model import count, shapes_of
 from ._feeds import aligned
 from ._layers import correct, forward, sample_losses, unpack
 from ._loop import TrainLoop
@@ -64,6 +64,7 @@ class Model:
             self.inputs = tf1.placeholder(self.dtype, [None, sizes[0]], name="inputs")
             self.targets = tf1.placeholder(self.dtype, [None, sizes[-1]], name="targets")
         self._outputs = self._scores = None  # the forward pass and evaluation, built on first use
+        self._params = None  # the forward pass's parameter placeholders
         self.sessions = Sessions(self.graph)
 
     def run(self, session, fetches, feeds, values, shape):
@@ -76,11 +77,13 @@ class Model:
                 sizes, activation, output = self.sizes, self.activation, self.output
 
                 @tf.function(jit_compile=True, autograph=False)
-                def run_forward(packed, inputs):
-                    return forward(unpack(packed, sizes), inputs, activation, output)[1]
+                def run_forward(inputs, *params):
+                    return forward(list(params), inputs, activation, output)[1]
 
                 with self.graph.as_default():
-                    self._outputs = run_forward(self.packed, self.inputs)
+                    self._params = [tf1.placeholder(self.dtype, shape, name=f"param{i}")
+                                    for i, shape in enumerate(shapes_of(sizes))]
+                    self._outputs = run_forward(self.inputs, *self._params)
             return self._outputs
 
     def _evaluate_ops(self):
@@ -98,18 +101,23 @@ class Model:
                     self._scores = list(evaluate(self.packed, self.inputs, self.targets))
             return self._scores
 
-    def forward(self, session, packed, inputs):
-        """Return the network's outputs for ``inputs`` (a 2-D array of this model's dtype)."""
+    def forward(self, session, params, inputs):
+        """Return the network's outputs for ``inputs`` (a 2-D array of this model's dtype).
+
+        ``params`` are ``[w0, b0, ...]`` as :func:`~k9tf.model.aligned_params`
+        gives them, fed one by one: XLA multiplies a fed matrix several times
+        faster than one sliced out of the packed vector.
+        """
         outputs = self._forward_ops()
+        feeds = [self.inputs, *self._params]
         if len(inputs) in ROW_BUCKETS:
-            return self.run(session, [outputs], [self.packed, self.inputs],
-                            [packed, aligned(inputs, len(inputs))], ("forward", len(inputs)))[0]
+            return self.run(session, [outputs], feeds, [aligned(inputs, len(inputs)), *params],
+                            ("forward", len(inputs)))[0]
         out = np.empty((len(inputs), self.sizes[-1]), inputs.dtype)
         for start, stop, bucket in _chunks(len(inputs)):
             out[start:stop] = self.run(
-                session, [outputs], [self.packed, self.inputs],
-                [packed, aligned(inputs[start:stop], bucket)], ("forward", bucket),
-            )[0][:stop - start]
+                session, [outputs], feeds, [aligned(inputs[start:stop], bucket), *params],
+                ("forward", bucket))[0][:stop - start]
         return out
 
     def evaluate(self, session, packed, inputs, targets):

@@ -6,7 +6,6 @@ using it; at most :data:`MAX_MODELS` idle ones are kept.
 
 import collections
 import threading
-from contextlib import contextmanager
 
 from ._graph import Model
 
@@ -17,28 +16,34 @@ _models = collections.OrderedDict()
 _models_lock = threading.Lock()
 
 
-@contextmanager
-def model_for(spec):
+class model_for:  # noqa: N801 - used as a function: ``with model_for(spec) as (model, session)``
     """Use the cached :class:`Model` for a network ``spec``: yield ``(model, session)``.
 
     The model and session stay open until the ``with`` block ends, whatever
     other threads do; the least recently used idle models beyond
     :data:`MAX_MODELS` are closed as calls begin and end (so while more than
-    that many are in use at once, more are kept).
+    that many are in use at once, more are kept). A class, not a generator:
+    it is on the path of every call.
     """
-    key = (tuple(spec["sizes"]), spec["activation"], spec["output"], spec["loss"],
-           spec["bias"], spec["dtype"])
-    with _models_lock:
-        model = _models.get(key)
-        if model is None:
-            model = _models[key] = Model(list(key[0]), *key[1:])
-        _models.move_to_end(key)
-        session = model.sessions.acquire()
-        _evict()
-    try:
-        yield model, session
-    finally:
-        model.sessions.release(session)
+
+    __slots__ = ("model", "session")
+
+    def __init__(self, spec):
+        key = (tuple(spec["sizes"]), spec["activation"], spec["output"], spec["loss"],
+               spec["bias"], spec["dtype"])
+        with _models_lock:
+            model = _models.get(key)
+            if model is None:
+                model = _models[key] = Model(list(key[0]), *key[1:])
+            _models.move_to_end(key)
+            self.model, self.session = model, model.sessions.acquire()
+            _evict()
+
+    def __enter__(self):
+        return self.model, self.session
+
+    def __exit__(self, *exc):
+        self.model.sessions.release(self.session)
         with _models_lock:
             _evict()
 

@@ -23,7 +23,7 @@ import threading
 
 import numpy as np
 
-from ._layout import count, pack, unpack
+from ._layout import aligned_params, count, pack
 from ._tracked import _List, recall
 from ._validation import check_network
 
@@ -90,6 +90,33 @@ def _snapshot(network):
     return marshal.dumps({**top, "layers": tagged}, 2)  # version 2: no back-references
 
 
+def checked_form(network):
+    """Return :func:`checked_network`'s ``(spec, params, packed)``, shared: read, never change.
+
+    For the hot path of a call that only reads them; ``params`` is a tuple.
+    """
+    hit = recall(network)
+    if hit is not None:
+        return hit
+    key = _snapshot(network)
+    if key is not None:
+        with _lock:
+            hit = _entries.get(key)
+            if hit is not None:
+                _entries.move_to_end(key)
+                return hit
+    spec, params = check_network(network)
+    packed = pack(params)
+    packed.flags.writeable = False
+    hit = spec, tuple(aligned_params(packed, spec["sizes"])), packed
+    if key is not None:
+        with _lock:
+            _entries[key] = hit
+            while len(_entries) > MAX_ENTRIES:
+                _entries.popitem(last=False)
+    return hit
+
+
 def checked_network(network):
     """Return ``(spec, params, packed)`` for ``network``, as :func:`check_network` would.
 
@@ -103,31 +130,12 @@ def checked_network(network):
     spec : dict
         A fresh copy of the network's spec (sizes, model and options).
     params : list of numpy.ndarray
-        ``[w0, b0, w1, b1, ...]``, read-only views into ``packed``.
+        ``[w0, b0, w1, b1, ...]``, read-only and 64-byte aligned: views into
+        ``packed`` where aligned, else copies (see :func:`aligned_params`).
     packed : numpy.ndarray
         All parameters in one read-only vector of the network's dtype.
     """
-    hit = recall(network)
-    if hit is not None:
-        spec, params, packed = hit
-        return {**spec, "sizes": list(spec["sizes"])}, list(params), packed
-    key = _snapshot(network)
-    if key is not None:
-        with _lock:
-            hit = _entries.get(key)
-            if hit is not None:
-                _entries.move_to_end(key)
-    if hit is None:
-        spec, params = check_network(network)
-        packed = pack(params)
-        packed.flags.writeable = False
-        hit = spec, unpack(packed, spec["sizes"]), packed
-        if key is not None:
-            with _lock:
-                _entries[key] = hit
-                while len(_entries) > MAX_ENTRIES:
-                    _entries.popitem(last=False)
-    spec, params, packed = hit
+    spec, params, packed = checked_form(network)
     spec = {**spec, "sizes": list(spec["sizes"])}
     if "data" in spec:
         spec["data"] = copy.deepcopy(spec["data"])

@@ -21,7 +21,7 @@ into the list) are not noticed.
 
 import numpy as np
 
-from ._layout import pack, unpack
+from ._layout import aligned_params, pack
 from ._presets import FORMAT_VERSION
 
 _SCALARS = ("version", "model", "activation", "output", "loss", "bias", "init", "dtype", "seed")
@@ -34,7 +34,7 @@ class _Stamp:
     __slots__ = ("form", "values", "types", "ids", "arrays")
 
     def __init__(self, form, values):
-        self.form = form  # (spec, params, packed), or None once a list changed
+        self.form = form  # (spec, params tuple, packed), or None once a list changed
         self.values = values
         self.types = tuple(map(type, values))
         self.ids = ()
@@ -142,10 +142,10 @@ def stamped(spec, params, seed, *, arrays=False):
     sizes = list(spec["sizes"])
     packed = pack([np.asarray(p, spec["dtype"]) for p in params])
     packed.flags.writeable = False
-    views = unpack(packed, sizes)
+    views = aligned_params(packed, sizes)
     spec = {**spec, "sizes": sizes}
     network = {"version": FORMAT_VERSION, **spec, "seed": seed}
-    stamp = _Stamp((spec, views, packed), tuple(network[k] for k in _SCALARS))
+    stamp = _Stamp((spec, tuple(views), packed), tuple(network[k] for k in _SCALARS))
     if arrays:
         leaves = views
         stamp.arrays = tuple(views)
