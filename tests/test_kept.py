@@ -97,3 +97,44 @@ def test_the_native_entry_point_runs_a_request_like_call():
     big = ctypes.create_string_buffer(size)
     fetch(ctypes.addressof(small), ctypes.addressof(big))
     assert unpack(big.raw)["ok"].tolist() == k9tf.ff(X, NET)
+
+
+def _native_request(frame):
+    """Run ``frame`` through the native entry point from a buffer, then wipe that buffer."""
+    call_at, fetch_reply = entry_points()
+    run = ctypes.CFUNCTYPE(ctypes.c_ssize_t, ctypes.c_void_p, ctypes.c_ssize_t, ctypes.c_void_p,
+                           ctypes.c_ssize_t)(call_at)
+    fetch = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)(fetch_reply)
+    source = ctypes.create_string_buffer(frame, len(frame))
+    reply = ctypes.create_string_buffer(1 << 16)
+    size = run(ctypes.addressof(source), len(frame), ctypes.addressof(reply), 1 << 16)
+    ctypes.memset(source, 0xFF, len(frame))  # the JVM reuses its request buffer at once
+    if size > 1 << 16:
+        reply = ctypes.create_string_buffer(size)
+        fetch(ctypes.addressof(reply), ctypes.addressof(reply))
+    return unpack(reply.raw[:size])
+
+
+def test_requests_read_in_place_leave_nothing_over_their_memory():
+    x, y = k9tf.sample_logic_fn(k9tf.nand, 64, seed=3)
+    samples = {"inputs": x.astype(np.float64), "labels": y.astype(np.float64)}
+    trained = _native_request(pack({"fn": "train", "args": [
+        {_kept.MARK: 701, "value": sent(NET)}, samples, 0.5], "kwargs": {"batch_size": 8},
+        "keep": 702}))
+    assert trained["kept"] and "ok" in trained
+    expected = k9tf.ff(X, k9tf.train(NET, (x, y), 0.5, batch_size=8)[0])
+    for ref, want in ((702, expected), (701, k9tf.ff(X, NET))):
+        got = _native_request(pack({"fn": "ff", "args": [X, {_kept.MARK: ref}], "kwargs": {}}))
+        assert got["ok"].tolist() == want  # kept networks are copies, not views of a request
+    failed = _native_request(pack({"fn": "ff", "args": [[1.0, 2.0, 3.0], sent(NET)], "kwargs": {}}))
+    assert failed["error"]["type"] == "ValueError"
+
+
+def test_an_array_outliving_its_request_is_reported_not_left_over_reused_memory(monkeypatch):
+    from k9tf.jvm import _bridge
+
+    leaked = []
+    monkeypatch.setitem(_bridge.FUNCTIONS, "ff", lambda input, network: leaked.append(input))
+    reply = _native_request(pack({"fn": "ff", "args": [np.array(X), sent(NET)], "kwargs": {}}))
+    assert reply["error"]["type"] == "RuntimeError"
+    assert "kept an array over a request's memory" in reply["error"]["message"]

@@ -127,24 +127,41 @@
             :else -1))
     :else -1))
 
-(defn- numeric-block
-  "Returns `[^doubles values shape]` if `x` is a non-empty rectangular 1-d or
-  2-d block of numbers, else nil."
+(defn- double-rows-block
+  "Returns `[rows shape]` if `x` is a non-empty list of double arrays all of
+  one non-zero length, else nil: the common form of a large data set, whose
+  rows are then written into the frame as they are, without boxing or
+  copying a number first."
   [x]
-  (let [out (Block. (double-array 64) 0)]
-    (cond
-      (not (sequence-like? x)) nil
-      (nil? (seq x)) nil
-      (sequence-like? (first x))
-      (loop [rows (seq x) n 0 width -1]
-        (if rows
-          (let [w (fill-row! out (first rows))]
-            (when (and (pos? w) (or (neg? width) (== width w)))
-              (recur (next rows) (inc n) w)))
-          [(.toArray out) [n width]]))
-      :else
-      (let [n (fill-row! out x)]
-        (when (pos? n) [(.toArray out) [n]])))))
+  (when (and (instance? java.util.List x) (pos? (count x))
+             (instance? doubles-class (first x)))
+    (let [^java.util.List rows x
+          width (alength ^doubles (first x))]
+      (when (and (pos? width) (<= (* (.size rows) width) max-elements)
+                 (every? #(and (instance? doubles-class %) (== width (alength ^doubles %))) rows))
+        [rows [(.size rows) width]]))))
+
+(defn- numeric-block
+  "Returns `[segments shape]` if `x` is a non-empty rectangular 1-d or 2-d
+  block of numbers, else nil; `segments` are double arrays that, one after
+  another, hold the block's numbers in row order."
+  [x]
+  (cond
+    (instance? doubles-class x) (when (pos? (alength ^doubles x)) [[x] [(alength ^doubles x)]])
+    (not (sequence-like? x)) nil
+    (nil? (seq x)) nil
+    :else
+    (or (double-rows-block x)
+        (let [out (Block. (double-array 64) 0)]
+          (if (sequence-like? (first x))
+            (loop [rows (seq x) n 0 width -1]
+              (if rows
+                (let [w (fill-row! out (first rows))]
+                  (when (and (pos? w) (or (neg? width) (== width w)))
+                    (recur (next rows) (inc n) w)))
+                [[(.toArray out)] [n width]]))
+            (let [n (fill-row! out x)]
+              (when (pos? n) [[(.toArray out)] [n]])))))))
 
 (defn- scalar
   "Returns scalar `x` if the JSON header can carry it, else throws."
@@ -168,8 +185,9 @@
 
 (defn- prepare
   "Returns `x` ready for the JSON writer, its blocks replaced by markers and
-  collected in `blocks` (a java.util.List of double arrays; `offset` holds
-  the payload size so far); `path` locates `x` for error messages."
+  collected in `blocks` (a java.util.List of double arrays, written one after
+  another; `offset` holds the payload size so far); `path` locates `x` for
+  error messages."
   [x path ^java.util.List blocks ^longs offset]
   (when (> (count path) max-depth)
     (refuse (str "is nested more than " max-depth " deep; it cannot cross the bridge")
@@ -182,14 +200,16 @@
                         (throw (ex-info (ex-message e) (assoc (ex-data e) :path path))))))]
     (cond
       packed
-      (let [[^doubles values shape] packed]
-        (dotimes [i (alength values)]
-          (when-not (Double/isFinite (aget values i))
-            (refuse (str "must be finite numbers (no NaN or Inf), got " (aget values i))
-                    path (aget values i))))
-        (.add blocks values)
-        (aset offset 0 (+ (aget offset 0) (* 8 (alength values))))
-        {array-key ["f8" (- (aget offset 0) (* 8 (alength values))) shape]})
+      (let [[segments shape] packed
+            start (aget offset 0)]
+        (doseq [^doubles values segments]
+          (dotimes [i (alength values)]
+            (when-not (Double/isFinite (aget values i))
+              (refuse (str "must be finite numbers (no NaN or Inf), got " (aget values i))
+                      path (aget values i))))
+          (.add blocks values)
+          (aset offset 0 (+ (aget offset 0) (* 8 (alength values)))))
+        {array-key ["f8" start shape]})
       (map? x)
       (persistent! (reduce-kv (fn [m k v] (assoc! m k (prepare v (conj path k) blocks offset)))
                               (transient {}) x))

@@ -10,6 +10,7 @@ refused on the way in and never produced on the way out.
 """
 
 import ctypes
+import gc
 import inspect
 import sys
 import traceback
@@ -218,10 +219,20 @@ _pending = {}
 """Reply frames too big for their caller's buffer, by that buffer's address."""
 
 
+def _outlived(memory):
+    """Return whether a buffer over ctypes ``memory`` is still held once cycles are collected."""
+    held = 3  # the caller's name, this argument and getrefcount's own
+    if sys.getrefcount(memory) > held:
+        gc.collect()  # an exception's frames, say; rare, so the collection's cost does not matter
+    return sys.getrefcount(memory) > held
+
+
 def call_at(request, size, reply, capacity):
     """Run the request frame at native address ``request`` and write its reply at ``reply``.
 
-    For backends that move frames through native memory (libpython-clj). A
+    For backends that move frames through native memory (JNA, libpython-clj).
+    The request is read in place, never copied: its blocks are numpy arrays
+    over the caller's memory, which no array outlives (the call checks). A
     reply longer than ``capacity`` is kept instead, until :func:`fetch_reply`.
 
     Parameters
@@ -240,7 +251,12 @@ def call_at(request, size, reply, capacity):
     int
         The reply's length; if above ``capacity``, fetch it with :func:`fetch_reply`.
     """
-    frame = call(ctypes.string_at(request, size))
+    memory = (ctypes.c_char * size).from_address(request)  # read in place, not copied
+    frame = call(memoryview(memory))
+    if _outlived(memory):
+        frame = pack({"error": {"type": "RuntimeError", "arg": None, "traceback": "",
+                                "message": "k9tf kept an array over a request's memory after "
+                                           "the call; this is a bug in k9tf, please report it."}})
     if len(frame) <= capacity:
         ctypes.memmove(reply, frame, len(frame))
     else:
