@@ -128,13 +128,13 @@
     :else -1))
 
 (defn- double-rows-block
-  "Returns `[rows shape]` if `x` is a non-empty list of double arrays all of
-  one non-zero length, else nil: the common form of a large data set, whose
+  "Returns `[rows shape]` if `x` is a non-empty vector (or other random-access
+  list) of double arrays all of one non-zero length, else nil: the common form of a large data set, whose
   rows are then written into the frame as they are, without boxing or
   copying a number first."
   [x]
-  (when (and (instance? java.util.List x) (pos? (count x))
-             (instance? doubles-class (first x)))
+  (when (and (instance? java.util.RandomAccess x) (instance? java.util.List x)  ; not lazy
+             (pos? (.size ^java.util.List x)) (instance? doubles-class (first x)))
     (let [^java.util.List rows x
           width (alength ^doubles (first x))]
       (when (and (pos? width) (<= (* (.size rows) width) max-elements)

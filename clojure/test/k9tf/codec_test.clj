@@ -29,6 +29,16 @@
       (is (= {:m [[1.0 2.5] [3.0 4.0]] :v [1.0 2.0] :d [0.5 0.25] :f [0.5]
               :dd [[1.0 2.0] [3.0 4.0]]}
              (codec/unpack frame :key-fn keyword)))))
+  (testing "a vector of double arrays (a data set's rows) is one block, read as written"
+    (let [rows [(double-array [1 2]) (double-array [3 4.5]) (double-array [-0.0 5.0E-324])]
+          frame (codec/pack {:x (codec/numbers rows)})]
+      (is (= 1 (count (re-seq #"#k9tf/array" (header frame)))))
+      (is (= {:x [[1.0 2.0] [3.0 4.5] [-0.0 5.0E-324]]} (codec/unpack frame :key-fn keyword))))
+    (is (= {:x [[1.0 2.0] [3.0 4.0]]}
+           (round-trip {:x (codec/numbers [(double-array [1 2]) [3 4]])}))
+        "rows of mixed kinds still make one block")
+    (is (= [:x] (:path (refusal {:x (codec/numbers [(double-array [1 2])
+                                                    (double-array [##NaN 0])])})))))
   (testing "marked data that is not a rectangular block of numbers goes as JSON"
     (are [x] (= {:x x} (round-trip {:x (codec/numbers x)}))
       [[1 0] [1]]
