@@ -1,7 +1,9 @@
 """TensorFlow graphs, built once per architecture: the forward pass, evaluation, training.
 
 A network's weights never live in TensorFlow between calls: every run feeds
-them in as one flat numpy vector and reads the results back out. One
+them in (the training loops as one flat numpy vector, the forward pass and
+evaluation as one array per weight matrix and bias vector) and reads the
+results back out. One
 :class:`Model` per (sizes, options) holds a ``tf.Graph``, its
 :class:`~k9tf.engine._sessions.Sessions` and the XLA-compiled functions for
 the forward pass, evaluation and training loops, each built on first use
@@ -15,7 +17,7 @@ import numpy as np
 
 from ..model import count, shapes_of
 from ._feeds import aligned
-from ._layers import correct, forward, sample_losses, unpack
+from ._layers import correct, forward, sample_losses
 from ._loop import TrainLoop
 from ._sessions import Sessions
 from ._stepper import Stepper
@@ -63,8 +65,9 @@ class Model:
             self.packed = tf1.placeholder(self.dtype, [count(sizes)], name="params")
             self.inputs = tf1.placeholder(self.dtype, [None, sizes[0]], name="inputs")
             self.targets = tf1.placeholder(self.dtype, [None, sizes[-1]], name="targets")
+            self.params = [tf1.placeholder(self.dtype, shape, name=f"param{i}")
+                           for i, shape in enumerate(shapes_of(sizes))]
         self._outputs = self._scores = None  # the forward pass and evaluation, built on first use
-        self._params = None  # the forward pass's parameter placeholders
         self.sessions = Sessions(self.graph)
 
     def run(self, session, fetches, feeds, values, shape):
@@ -74,31 +77,28 @@ class Model:
     def _forward_ops(self):
         with self._lock:
             if self._outputs is None:
-                sizes, activation, output = self.sizes, self.activation, self.output
+                activation, output = self.activation, self.output
 
                 @tf.function(jit_compile=True, autograph=False)
                 def run_forward(inputs, *params):
                     return forward(list(params), inputs, activation, output)[1]
 
                 with self.graph.as_default():
-                    self._params = [tf1.placeholder(self.dtype, shape, name=f"param{i}")
-                                    for i, shape in enumerate(shapes_of(sizes))]
-                    self._outputs = run_forward(self.inputs, *self._params)
+                    self._outputs = run_forward(self.inputs, *self.params)
             return self._outputs
 
     def _evaluate_ops(self):
         with self._lock:
             if self._scores is None:
-                sizes, activation, output, loss = (self.sizes, self.activation, self.output,
-                                                   self.loss)
+                activation, output, loss = self.activation, self.output, self.loss
 
                 @tf.function(jit_compile=True, autograph=False)
-                def evaluate(packed, inputs, targets):
-                    z, y = forward(unpack(packed, sizes), inputs, activation, output)
+                def evaluate(inputs, targets, *params):
+                    z, y = forward(list(params), inputs, activation, output)
                     return sample_losses(z, y, targets, loss), correct(y, targets)
 
                 with self.graph.as_default():
-                    self._scores = list(evaluate(self.packed, self.inputs, self.targets))
+                    self._scores = list(evaluate(self.inputs, self.targets, *self.params))
             return self._scores
 
     def forward(self, session, params, inputs):
@@ -109,7 +109,7 @@ class Model:
         faster than one sliced out of the packed vector.
         """
         outputs = self._forward_ops()
-        feeds = [self.inputs, *self._params]
+        feeds = [self.inputs, *self.params]
         if len(inputs) in ROW_BUCKETS:
             return self.run(session, [outputs], feeds, [aligned(inputs, len(inputs)), *params],
                             ("forward", len(inputs)))[0]
@@ -120,15 +120,19 @@ class Model:
                 ("forward", bucket))[0][:stop - start]
         return out
 
-    def evaluate(self, session, packed, inputs, targets):
-        """Return ``(mean loss, accuracy)`` of the network on ``inputs`` and ``targets``."""
+    def evaluate(self, session, params, inputs, targets):
+        """Return ``(mean loss, accuracy)`` of the network on ``inputs`` and ``targets``.
+
+        ``params`` as for :meth:`forward`.
+        """
         scores = self._evaluate_ops()
+        feeds = [self.inputs, self.targets, *self.params]
         losses, right = 0.0, 0.0
         for start, stop, bucket in _chunks(len(inputs)):
             loss, hits = self.run(
-                session, scores, [self.packed, self.inputs, self.targets],
-                [packed, aligned(inputs[start:stop], bucket),
-                 aligned(targets[start:stop], bucket)], ("evaluate", bucket))
+                session, scores, feeds, [aligned(inputs[start:stop], bucket),
+                                         aligned(targets[start:stop], bucket), *params],
+                ("evaluate", bucket))
             losses += float(np.sum(loss[:stop - start], dtype=np.float64))
             right += float(np.sum(hits[:stop - start], dtype=np.float64))
         return losses / len(inputs), right / len(inputs)

@@ -23,7 +23,7 @@ import time
 
 import numpy as np
 
-from ..model import DivergedError, pack, unpack
+from ..model import DivergedError, aligned_params, pack, unpack
 from ._feeds import EPOCH_ROWS, SLOTS, aligned
 
 logger = logging.getLogger("k9tf")
@@ -113,7 +113,11 @@ class Run:
             every = math.ceil(len(x) / SAMPLE_ROWS)
             x, y = x[::every], y[::every]
         self._recorded = (step, self._recorded[1])
-        return self.model.evaluate(self.session, self.packed, x, y)
+        return self.model.evaluate(self.session, self._params(), x, y)
+
+    def _params(self):
+        """Return the current params as the forward pass and evaluation take them."""
+        return aligned_params(self.packed, self.args.spec["sizes"])
 
     def report(self, step):
         """Score the weights at ``step`` (see the module's text), record, log and call back."""
@@ -121,7 +125,7 @@ class Run:
         cost, acc = self._scores(step)
         val = None
         if args.validation is not None:
-            val = self.model.evaluate(self.session, self.packed, *args.validation)[1]
+            val = self.model.evaluate(self.session, self._params(), *args.validation)[1]
         record = {"step": step, "cost": cost, "train_accuracy": acc,
                   "validation_accuracy": val, "seconds": time.perf_counter() - self.started}
         for key, value in record.items():
@@ -254,7 +258,7 @@ class Run:
                     self.packed = pack(stepper.read(self.session))
                     scores = (None, None) if args.validation is None else [
                         score * len(args.validation[0]) for score in
-                        self.model.evaluate(self.session, self.packed, *args.validation)]
+                        self.model.evaluate(self.session, self._params(), *args.validation)]
                     self.end_epoch(i // args.batches, *self.state.epoch_sums[:2].tolist(),
                                    *scores)
                     self.state = self.state._replace(epoch_sums=np.zeros(3))
