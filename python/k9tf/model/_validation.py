@@ -493,6 +493,8 @@ def _plain_row(inputs, n_in, dtype):
     if type(inputs) is np.ndarray:  # the bridge's rows: float64 blocks
         if inputs.shape != (n_in,) or inputs.dtype.kind != "f":
             return None
+        if n_in <= _SHORT_ROW:  # as Python floats: a numpy ufunc costs more beside TensorFlow
+            return _plain_row(inputs.tolist(), n_in, dtype)
         with np.errstate(over="ignore"):
             row = inputs.astype(dtype)[np.newaxis]
         return row if np.isfinite(row).all() else None
