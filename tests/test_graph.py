@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import k9tf
-from k9tf.engine import _layers, _models, _run, _sessions
+from k9tf.engine import _feeds, _layers, _models, _run, _sessions
 from k9tf.model import MAX_EPOCHS, _cache
 
 ARCHITECTURES = [
@@ -76,6 +76,26 @@ def test_training_on_padded_rows_equals_training_on_exact_rows(monkeypatch):
     padded = [k9tf.train_epochs(3, net, (x, y), 0.3, **kw) for kw in runs]
     monkeypatch.setattr(_run, "_bucket", lambda rows: rows)
     assert [k9tf.train_epochs(3, net, (x, y), 0.3, **kw) for kw in runs] == padded
+
+
+def _flat(net):
+    return np.concatenate([np.ravel(layer[k]) for layer in net["layers"]
+                           for k in ("weights", "biases")])
+
+
+def test_full_batch_in_blocks_equals_one_block_to_rounding(monkeypatch):
+    # 1,000 rows in blocks of 64: 15 whole blocks and one of 40 rows.
+    x, y = k9tf.sample_logic_fn(k9tf.xor, 1000, seed=6)
+    net = k9tf.construct_network(2, 8, 2, seed=6, dtype="float64")
+    whole, history = k9tf.train(net, (x, y), 0.5, epochs=5, batch_size=None, report_every=1)
+    monkeypatch.setattr(_feeds, "BLOCK_ROWS", 64)
+    blocked, blocked_history = k9tf.train(net, (x, y), 0.5, epochs=5, batch_size=None,
+                                          report_every=1)
+    assert _feeds.full_batch_block(1000) == 64
+    assert blocked != whole  # the sums ran in another order
+    np.testing.assert_allclose(_flat(blocked), _flat(whole), rtol=1e-12)
+    np.testing.assert_allclose(blocked_history["cost"], history["cost"], rtol=1e-12)
+    assert blocked_history["train_accuracy"] == history["train_accuracy"]
 
 
 def test_model_cache_is_bounded_and_models_in_use_survive(monkeypatch):

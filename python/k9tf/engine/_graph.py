@@ -137,13 +137,15 @@ class Model:
             right += float(np.sum(hits[:stop - start], dtype=np.float64))
         return losses / len(inputs), right / len(inputs)
 
-    def loop(self, batch_size, shuffle, rule, validate):
+    def loop(self, batch_size, shuffle, rule, validate, block=None):
         """Return the cached XLA training loop for ``batch_size`` (None: full batch).
 
-        ``rule`` is the optimizer's structure (``_optimizers.structure``) and
-        ``validate`` whether the loop scores a validation set each epoch.
+        ``rule`` is the optimizer's structure (``_optimizers.structure``),
+        ``validate`` whether the loop scores a validation set each epoch and
+        ``block`` the rows per gradient block of a full-batch step (see
+        :func:`~k9tf.engine._feeds.full_batch_block`).
         """
-        key = (batch_size, shuffle, rule, validate)
+        key = (batch_size, shuffle, rule, validate, block)
         with self._lock:
             if key not in self._loops:
                 with self.graph.as_default():

@@ -35,6 +35,7 @@ class StepSettings(NamedTuple):
     trainable: tuple  # one bool per params tensor: False for biases of a bias-free network
     rule: tuple  # the optimizer's structure (see _optimizers.structure)
     hyper: dict  # the optimizer's fed numbers, as scalar tensors
+    block: int  # rows per gradient block of a full-batch step, None: the batch at once
 
 
 def train_step(params, slots, batch, rate, step, settings):
@@ -47,22 +48,68 @@ def train_step(params, slots, batch, rate, step, settings):
     with the params before the update (what reports average). ``rate`` is the
     epoch's learning rate, ``step`` the global step.
     """
-    x, t, m = batch
-    z, y = forward(params, x, settings.activation, settings.output)
-    losses = sample_losses(z, y, t, settings.loss)
-    rows = tf.reduce_sum(m)
-    cost = tf.reduce_sum(losses * m) / rows
     trained = [p for p, on in zip(params, settings.trainable) if on]
-    grads = iter(tf.gradients(cost, trained))
+    if settings.block is None:
+        grads, sums = _mean_gradients(params, trained, batch, settings)
+    else:
+        grads, sums = _blocked_gradients(params, trained, batch, settings)
+    grads = iter(grads)
     grads = [next(grads) if on else None for on in settings.trainable]
+    rows = tf.cast(sums[2], params[0].dtype)
     grads = rules.penalized(settings.rule, settings.hyper, params, grads, rows)
     new, slots = rules.update(settings.rule, settings.hyper, params, grads, slots, rate, step)
-    sums = tf.cast(tf.stack([tf.reduce_sum(losses * m), tf.reduce_sum(correct(y, t) * m),
-                             rows]), tf.float64)
     if settings.rule[3]:  # the L2 penalty's share of the batch's loss sum
         penalty = rules.penalty(settings.rule, settings.hyper, params, rows) * rows
         sums = sums + tf.stack([tf.cast(penalty, tf.float64), 0, 0])
     return new, slots, sums
+
+
+def _batch_terms(params, batch, settings):
+    """Return the masked per-row losses of ``batch`` and its float64 ``[0, correct, rows]``."""
+    x, t, m = batch
+    z, y = forward(params, x, settings.activation, settings.output)
+    losses = sample_losses(z, y, t, settings.loss) * m
+    return losses, tf.cast(tf.stack([0, tf.reduce_sum(correct(y, t) * m), tf.reduce_sum(m)]),
+                           tf.float64)
+
+
+def _mean_gradients(params, trained, batch, settings):
+    """Return the gradients of ``batch``'s mean loss, and its float64 sums, in one pass."""
+    losses, sums = _batch_terms(params, batch, settings)
+    total = tf.reduce_sum(losses)
+    grads = tf.gradients(total / tf.cast(sums[2], total.dtype), trained)
+    return grads, sums + tf.stack([tf.cast(total, tf.float64), 0, 0])
+
+
+def _blocked_gradients(params, trained, batch, settings):
+    """Return :func:`_mean_gradients`' results, summed over blocks of ``settings.block`` rows.
+
+    Each block's activations stay in the cache, where one pass over all rows
+    would stream them through memory. The rows past the last whole block are
+    one more, smaller block (XLA knows every size when it compiles).
+    """
+    block, rows = settings.block, tf.shape(batch[2])[0]
+
+    def part(d, start, size):
+        return tf.slice(d, [start] + [0] * (d.shape.rank - 1), [size] + d.shape.as_list()[1:])
+
+    def add(start, size, grad_sums, sums):
+        losses, terms = _batch_terms(params, [part(d, start, size) for d in batch], settings)
+        total = tf.reduce_sum(losses)
+        grads = tf.gradients(total, trained)
+        return ([a + g for a, g in zip(grad_sums, grads)],
+                sums + terms + tf.stack([tf.cast(total, tf.float64), 0, 0]))
+
+    def body(k, grad_sums, sums):
+        return (k + 1, *add(k * block, block, grad_sums, sums))
+
+    whole = rows // block
+    _, grad_sums, sums = tf.while_loop(
+        lambda k, *_: k < whole, body,
+        (0, [tf.zeros_like(p) for p in trained], tf.zeros([3], tf.float64)))
+    grad_sums, sums = add(whole * block, rows - whole * block, grad_sums, sums)
+    count = tf.cast(sums[2], params[0].dtype)
+    return [g / count for g in grad_sums], sums
 
 
 def validation_sums(params, validation, settings):
@@ -187,9 +234,9 @@ class TrainLoop:
     of a call, read in place.
     """
 
-    def __init__(self, model, batch_size, shuffle, rule, validate):
+    def __init__(self, model, batch_size, shuffle, rule, validate, block):
         dtype, sizes = model.dtype, model.sizes
-        self.model, self.key = model, (("loop", batch_size, shuffle, rule, validate),)
+        self.model, self.key = model, (("loop", batch_size, shuffle, rule, validate, block),)
         self.slots = rules.slot_count(rule)
         self.mask = tf1.placeholder(dtype, [None], name="mask")
         self.learning_rate = tf1.placeholder(dtype, [], name="learning_rate")
@@ -212,7 +259,7 @@ class TrainLoop:
                 period, state, hyper, decay_epochs, epoch_sums, *validation):
             hyper = rules.hyper_tensors(hyper)
             settings = StepSettings(model.activation, model.output, model.loss, trainable,
-                                    rule, hyper)
+                                    rule, hyper, block)
             n_samples = tf.reduce_sum(mask)
 
             def schedule(epoch):

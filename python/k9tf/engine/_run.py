@@ -24,7 +24,7 @@ import time
 import numpy as np
 
 from ..model import DivergedError, aligned_params, pack, unpack
-from ._feeds import EPOCH_ROWS, SLOTS, aligned
+from ._feeds import EPOCH_ROWS, SLOTS, aligned, full_batch_block
 
 logger = logging.getLogger("k9tf")
 
@@ -45,6 +45,11 @@ def _log_record(record):
 def _bucket(rows):
     """Return the padded row count for ``rows``: a power of two, at least 64."""
     return 1 << max(6, (rows - 1).bit_length())
+
+
+def _block(args):
+    """Return the rows per gradient block of the call's steps (None: one block)."""
+    return full_batch_block(len(args.x)) if args.batch_size is None else None
 
 
 def _padded(args):
@@ -212,7 +217,7 @@ class Run:
         if self._padding is None:
             self._padding = _padded(args)
         loop = self.model.loop(args.batch_size, args.shuffle, self.rule,
-                               args.validation is not None)
+                               args.validation is not None, _block(args))
         key = loop.key + (len(self._padding[0]),)
         rate = self.model.rates.get(key)
         if rate is None:
