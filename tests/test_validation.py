@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import k9tf
+from k9tf.model import all_finite
 
 NET = k9tf.construct_network(2, 3, 2, seed=1)
 GOOD = [[[0, 1], [1, 0]], [[1, 1], [0, 1]]]
@@ -193,3 +194,23 @@ def test_messages_speak_the_callers_language(call, message):
     with pytest.raises((TypeError, ValueError)) as error:
         call()
     assert str(error.value) == message
+
+
+def test_all_finite_sees_every_nan_and_inf_and_no_overflow_of_the_sum():
+    big = np.full((1000, 8), np.finfo(np.float32).max, np.float32)  # their sum overflows
+    assert all_finite(big)
+    for bad in (np.nan, np.inf, -np.inf):
+        x = big.copy()
+        x[999, 7] = bad
+        assert not all_finite(x)
+    mixed = np.zeros((3, 2))
+    mixed[0, 0], mixed[2, 1] = np.inf, -np.inf  # their sum is NaN
+    assert not all_finite(mixed)
+    assert all_finite(np.zeros((0, 4)))
+
+
+def test_input_with_one_nan_in_a_large_array_is_named():
+    x = np.ones((50_000, 4), np.float32)
+    x[43_210, 3] = np.nan
+    with pytest.raises(ValueError, match=r"input\[43210\]\[3\] must be a finite number"):
+        k9tf.ff(x, k9tf.construct_network(4, 3, 2, seed=1))

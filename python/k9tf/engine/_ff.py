@@ -5,9 +5,7 @@ import math
 import threading
 from contextlib import contextmanager
 
-import numpy as np
-
-from ..model import InvalidValue, check_inputs, checked_form
+from ..model import InvalidValue, all_finite, check_inputs, checked_form
 
 _SMALL = 64  # outputs up to this many values are checked as Python floats (faster than numpy)
 _GC_ROWS = 10_000  # outputs this long are turned into lists with the garbage collector paused
@@ -93,7 +91,7 @@ def forward(input, network):
     with model_for(spec) as (model, session):
         outputs = model.forward(session, params, matrix)
     finite = (all(map(math.isfinite, outputs.ravel().tolist())) if outputs.size <= _SMALL
-              else np.isfinite(outputs).all())
+              else all_finite(outputs))
     if not finite:
         raise InvalidValue(None, "ff overflowed: the network's outputs are not finite for this "
                                  "input.")

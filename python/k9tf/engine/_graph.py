@@ -27,19 +27,27 @@ ROW_BUCKETS = tuple(4**i for i in range(9))
 """Row counts the forward pass and evaluation are compiled for (1 to 65536)."""
 
 
+PAD_ROWS = 64
+"""Rows a range of the forward pass or evaluation may always be padded with to reach its
+bucket; past that, at most an eighth of its own rows."""
+
+
 def _chunks(rows):
     """Yield ``(start, stop, bucket)``: row ranges and the compiled row count each runs at.
 
-    A range is padded to its bucket only when that at most doubles it, so a
-    batch runs as few calls, with little wasted work, at a few fixed shapes.
-    Each range is fed aligned, so TensorFlow reads it without another copy
+    A range is padded to the next bucket only when that adds at most
+    :data:`PAD_ROWS` rows or an eighth of its rows; otherwise the largest
+    bucket that fits runs whole and the rest follows. A batch thus runs as
+    a few calls at a few fixed shapes, with little wasted work (10,000 rows:
+    4096, 4096, 1024, 256, 256, 256 and 16). Each range is fed aligned, so
+    TensorFlow reads it without another copy
     (:func:`~k9tf.engine._feeds.aligned`).
     """
     start = 0
     while start < rows:
         left = rows - start
-        bucket = next((b for b in ROW_BUCKETS if b >= left), ROW_BUCKETS[-1])
-        if bucket > 2 * left:
+        bucket = next((b for b in ROW_BUCKETS if b >= left), None)
+        if bucket is None or bucket - left > max(PAD_ROWS, left // 8):
             bucket = max(b for b in ROW_BUCKETS if b <= left)
         stop = min(rows, start + bucket)
         yield start, stop, bucket

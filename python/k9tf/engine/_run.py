@@ -23,7 +23,7 @@ import time
 
 import numpy as np
 
-from ..model import DivergedError, aligned_params, pack, unpack
+from ..model import DivergedError, aligned_params, all_finite, pack, unpack
 from ._feeds import EPOCH_ROWS, SLOTS, aligned, full_batch_block
 
 logger = logging.getLogger("k9tf")
@@ -155,7 +155,7 @@ class Run:
 
     def check_finite(self, step):
         """Raise if the weights left the finite numbers (the learning rate is too high)."""
-        if not np.isfinite(self.packed).all():
+        if not all_finite(self.packed):
             raise DivergedError("learning_rate", f"training diverged: weights became NaN or "
                                 f"Inf by step {step}; use a smaller learning_rate than "
                                 f"{self.args.learning_rate!r}.")

@@ -273,11 +273,22 @@ def _table(rows, width, dtype, row_name, cell_name, takes):
             cast = array.astype(dtype)
     else:
         cast = array.astype(dtype, copy=False)  # read only: no copy of a big data set
-    finite = np.isfinite(cast)
-    if not finite.all():
-        i, j = divmod(int(finite.argmin()), width)
+    if not all_finite(cast):
+        i, j = divmod(int(np.isfinite(cast).argmin()), width)
         _check_cell(array[i, j], cell_name(i, j), dtype)
     return cast
+
+
+def all_finite(array):
+    """Return whether every value of the float ``array`` is finite, in one pass without a copy.
+
+    A finite sum answers at once (NaN and Inf propagate through it); a sum
+    that overflowed is checked value by value.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.add.reduce(array, axis=None)):
+            return True
+    return bool(np.isfinite(array).all())
 
 
 def check_count(rows, name, units, limit_name="rows", limit=MAX_VALUES, per="units"):
