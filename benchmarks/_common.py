@@ -63,11 +63,15 @@ def best_of(fn, reps=3, setup=None, long_seconds=math.inf):
 
 
 def interleaved(contenders, rounds=3, long_seconds=math.inf):
-    """Time contenders round-robin (A B C A B C ...) and return each one's best and median.
+    """Time contenders round-robin, every other round reversed; return best and median.
 
     On a shared machine the load drifts over minutes; timing each contender in
     turn, round after round, exposes them all to the same drift instead of
-    giving one the quiet minute and another the busy one. Warm-up is the
+    giving one the quiet minute and another the busy one. Every other round
+    runs in reverse, because a contender also pays for the one before it:
+    after numpy's loop, whose BLAS threads spin on for a while, the next
+    contender ran 15 % slower (measured on the MNIST-shaped epoch), which a
+    fixed order charged to the same contender every round. Warm-up is the
     caller's job.
 
     Parameters
@@ -89,8 +93,9 @@ def interleaved(contenders, rounds=3, long_seconds=math.inf):
     """
     runs = {name: [] for name in contenders}
     values = {}
-    for _ in range(rounds):
-        for name, entry in contenders.items():
+    for turn in range(rounds):
+        order = list(contenders.items())
+        for name, entry in order[::-1] if turn % 2 else order:
             fn, setup = entry if isinstance(entry, tuple) else (entry, None)
             if runs[name] and runs[name][-1] > long_seconds:
                 continue
