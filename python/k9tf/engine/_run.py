@@ -108,11 +108,13 @@ class Run:
         """Return ``(cost, train accuracy)`` for the record at ``step``."""
         args = self.args
         if args.report == "running" and step > 0:
-            done = self._recorded[1]
-            count = next(i for i, s in enumerate(self.segments[done:], done + 1) if s[1] == step)
-            sums = np.sum([s[2:] for s in self.segments[done:count]], axis=0)
+            count, loss, right, rows, end = self._recorded[1], 0.0, 0.0, 0.0, None
+            while end != step:  # the segments since the last record, up to this one's step
+                _, end, seg_loss, seg_right, seg_rows = self.segments[count]
+                loss, right, rows = loss + seg_loss, right + seg_right, rows + seg_rows
+                count += 1
             self._recorded = (step, count)
-            return float(sums[0] / sums[2]), float(sums[1] / sums[2])
+            return loss / rows, right / rows
         x, y = args.x, args.y
         if args.report == "running" and len(x) > SAMPLE_ROWS:
             every = math.ceil(len(x) / SAMPLE_ROWS)
@@ -233,7 +235,7 @@ class Run:
                 self.session, self.packed, self._padding, args.learning_rate, step, n,
                 args.seed_pair, args.batches, period, self.state)
             first = step // period * period
-            for k, row in enumerate(sums.tolist()):
+            for k, row in enumerate(sums[:(step + n - 1) // period - step // period + 1].tolist()):
                 lo, hi = max(step, first + k * period), min(step + n, first + (k + 1) * period)
                 if lo < hi:
                     self.segments.append((lo, hi, *row))
