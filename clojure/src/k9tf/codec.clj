@@ -188,7 +188,8 @@
   [path]
   (vec (reverse path)))
 
-(deftype ^:private Header [^StringBuilder json ^java.util.List blocks ^longs offset key-fn])
+(deftype ^:private Header [^StringBuilder json ^java.util.List blocks ^java.util.List paths
+                           ^longs offset key-fn])
 
 (defn- write-json-string! [^StringBuilder out ^String s]
   (.append out \")
@@ -212,10 +213,13 @@
 
 (defn- write-block!
   "Adds the block `[segments shape]` (see `numeric-block`) to `header`'s
-  blocks and appends its marker; `path` locates it for error messages."
+  blocks and appends its marker; `path` locates it for error messages (in
+  `header`'s paths, after the index of its first segment)."
   [^Header header [segments shape] path]
   (let [^StringBuilder json (.-json header)
-        ^longs offset (.-offset header)]
+        ^longs offset (.-offset header)
+        ^java.util.List blocks (.-blocks header)]
+    (doto ^java.util.List (.-paths header) (.add (.size blocks)) (.add path))
     (.append json "{\"#k9tf/array\":[\"f8\",")
     (.append json (aget offset 0))
     (.append json ",[")
@@ -223,11 +227,7 @@
     (when (second shape) (.append (.append json \,) (long (second shape))))
     (.append json "]]}")
     (doseq [^doubles values segments]
-      (dotimes [i (alength values)]
-        (when-not (Double/isFinite (aget values i))
-          (refuse (str "must be finite numbers (no NaN or Inf), got " (aget values i))
-                  (path-vector path) (aget values i))))
-      (.add ^java.util.List (.-blocks header) values)
+      (.add blocks values)
       (aset offset 0 (+ (aget offset 0) (* 8 (alength values)))))))
 
 (defn- write-value!
@@ -286,7 +286,7 @@
 (defn- payload-start ^long [^long header-size]
   (* 8 (quot (+ 4 header-size 7) 8)))
 
-(deftype ^:no-doc Encoded [^bytes header ^java.util.List blocks ^long size])
+(deftype ^:no-doc Encoded [^bytes header ^java.util.List blocks ^java.util.List paths ^long size])
 
 (def ^:private max-frame
   "Longest frame, in bytes: what one ByteBuffer or byte array can hold."
@@ -296,38 +296,58 @@
   "Returns plain data `x` encoded as a frame that is not yet written: its
   length is `frame-size`, and `write-frame!` writes it where the caller
   chooses (a native buffer, say, so that a large data set is copied once).
-  Options and refusals are those of `pack`."
+  Options and refusals are those of `pack`, except that NaN and Inf in
+  packed blocks are refused by `write-frame!` (which reads each number once,
+  as it copies it)."
   ^Encoded [x & {:keys [key-fn] :or {key-fn name}}]
   (let [blocks (java.util.ArrayList. 4)
+        paths (java.util.ArrayList. 4)
         offset (long-array 1)
         json (StringBuilder. 256)
-        _ (write-value! (Header. json blocks offset key-fn) x () 0)
+        _ (write-value! (Header. json blocks paths offset key-fn) x () 0)
         header (.getBytes (str json) StandardCharsets/UTF_8)
         size (+ (payload-start (alength header)) (aget offset 0))]
     (when (> size (long max-frame))
       (refuse (str "makes a frame of " size " bytes; one call carries at most " max-frame)
               [] '... :limit max-frame))
-    (Encoded. header blocks size)))
+    (Encoded. header blocks paths size)))
 
 (defn frame-size
   "Returns the length in bytes of the frame of `encoded` (see `encode`)."
   ^long [^Encoded encoded]
   (.-size encoded))
 
+(defn- refuse-non-finite
+  "Throws the ex-info of the non-finite number in segment `i` of `encoded`."
+  [^Encoded encoded ^long i ^doubles values]
+  (let [^java.util.List paths (.-paths encoded)
+        path (loop [k 0 path nil]
+               (if (and (< k (.size paths)) (<= (long (.get paths k)) i))
+                 (recur (+ k 2) (.get paths (inc k)))
+                 path))
+        x (first (remove #(Double/isFinite %) values))]
+    (refuse (str "must be finite numbers (no NaN or Inf), got " x) (path-vector path) x)))
+
 (defn write-frame!
   "Writes the frame of `encoded` (see `encode`) at the start of `buffer`, a
   ByteBuffer with room for `frame-size` bytes; returns `buffer`, its
-  position and byte order unchanged."
+  position and byte order unchanged. Throws `pack`'s ex-info on NaN or Inf
+  in a packed block (`buffer` then holds part of the frame)."
   [^Encoded encoded ^ByteBuffer buffer]
   (let [^bytes header (.-header encoded)
+        ^java.util.List blocks (.-blocks encoded)
         out (.order (.duplicate buffer) ByteOrder/LITTLE_ENDIAN)
         start (payload-start (alength header))]
     (.putInt out 0 (alength header))
     (.put (.position out 4) header)
     (while (< (.position out) start) (.put out (byte 0)))
-    (doseq [^doubles values (.-blocks encoded)]
-      (.put (.asDoubleBuffer out) values)
-      (.position out (+ (.position out) (* 8 (alength values)))))
+    (dotimes [i (.size blocks)]
+      (let [^doubles values (.get blocks i)]
+        (dotimes [j (alength values)]  ; just before the copy, which then reads from the cache
+          (when-not (Double/isFinite (aget values j))
+            (refuse-non-finite encoded i values)))
+        (.put (.asDoubleBuffer out) values)
+        (.position out (+ (.position out) (* 8 (alength values))))))
     buffer))
 
 (defn pack

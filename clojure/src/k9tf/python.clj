@@ -149,6 +149,15 @@
     (str/replace (str k) "-" "_")))
 (defn- kebab [k] (keyword (str/replace k "_" "-")))
 
+(defn- refused
+  "Returns the ex-info of the codec's refusal `e` of a request of `fn-name`,
+  naming the argument (of `named-args` or a kwarg) its path leads to."
+  [fn-name named-args e]
+  (let [{[section k] :path :as data} (ex-data e)
+        arg (if (= :args section) (first (nth named-args k nil)) k)]
+    (ex-info (str (some-> arg name) " " (ex-message e))
+             (-> data (dissoc :path) (assoc :arg arg :fn fn-name)) e)))
+
 (defn- encode-request
   "Returns the request encoded as a frame (see `k9tf.codec/encode`), or
   throws ex-info naming the argument the codec refuses."
@@ -158,10 +167,7 @@
                     keep (assoc :keep keep))
                   :key-fn snake)
     (catch clojure.lang.ExceptionInfo e
-      (let [{[section k] :path :as data} (ex-data e)
-            arg (if (= :args section) (first (nth named-args k nil)) k)]
-        (throw (ex-info (str (some-> arg name) " " (ex-message e))
-                        (-> data (dissoc :path) (assoc :arg arg :fn fn-name)) e))))))
+      (throw (refused fn-name named-args e)))))
 
 ;;; Interrupting calls: a watcher asks Python to stop the calls of interrupted threads.
 
@@ -249,13 +255,15 @@
              keep (when network (kept/next-ref))
              request (encode-request fn-name args kwargs id keep)
              decoded (try (call-interruptibly b id request #(codec/unpack % :key-fn kebab))
-                        (catch clojure.lang.ExceptionInfo e (throw e))
-                        (catch Exception e
-                          (throw (ex-info (str "k9tf backend " (kind-of b) " failed: "
-                                               (ex-message e))
-                                          {:k9tf/error :backend :backend (kind-of b)
-                                           :fn fn-name}
-                                          e))))]
+                          (catch clojure.lang.ExceptionInfo e
+                            ;; NaN or Inf in a block, found as the frame was written
+                            (throw (if (:path (ex-data e)) (refused fn-name args e) e)))
+                          (catch Exception e
+                            (throw (ex-info (str "k9tf backend " (kind-of b) " failed: "
+                                                 (ex-message e))
+                                            {:k9tf/error :backend :backend (kind-of b)
+                                             :fn fn-name}
+                                            e))))]
          (cond
            (contains? decoded :ok)
            (let [out (cond-> (:ok decoded) result result)]

@@ -63,6 +63,7 @@
     (are [x path] (= path (:path (refusal x)))
       {:a [1 ##NaN]} [:a 1]
       {:a (codec/numbers [[1 0] [##Inf 0]])} [:a]
+      {:a (codec/numbers [1 2]) :b [(codec/numbers [3]) (double-array [##NaN])]} [:b 1]
       {:a #{1 2}} [:a]
       {:a [1 (Object.)]} [:a 1]
       {:a [1/3]} [:a 0])
@@ -149,7 +150,12 @@
         (.get (.duplicate buffer) written)
         (is (java.util.Arrays/equals frame written) "padding zeroed, blocks little-endian"))
       (is (= {:a "é" :m [[1.0 2.5] [3.0 4.0]] :rows [[5.0 6.0]]}
-             (codec/unpack (.limit (.duplicate buffer) (alength frame)) :key-fn keyword))))))
+             (codec/unpack (.limit (.duplicate buffer) (alength frame)) :key-fn keyword)))))
+  (testing "NaN in a block is found as the block is written, with its path"
+    (let [encoded (codec/encode {:ok (codec/numbers [1 2]) :bad [[(double-array [1 ##Inf])]]})
+          data (try (codec/write-frame! encoded (java.nio.ByteBuffer/allocate 256)) nil
+                    (catch clojure.lang.ExceptionInfo e (ex-data e)))]
+      (is (= {:k9tf/error :invalid-arg :path [:bad 0 0] :value ##Inf} data)))))
 
 (deftest test-unpack-repeated-headers
   (testing "a header read before is read again with the key-fn of this call"

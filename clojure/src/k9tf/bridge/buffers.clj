@@ -2,7 +2,8 @@
   "Writes request frames straight into native memory (JNA `Memory`) that
   Python reads in place, for every backend: each thread keeps a request and
   a reply buffer; a request longer than `max-kept-request` gets a buffer of
-  its own, freed once its call returns. Internal to the backends."
+  its own, and the largest of those freed lately is kept as the one spare
+  for the next long request. Internal to the backends."
   (:require [k9tf.codec :as codec])
   (:import (com.sun.jna Memory)
            (java.nio ByteBuffer)))
@@ -43,6 +44,35 @@
         (when request (.close ^Memory (.-memory request)))
         pair))))
 
+(defonce ^:private spare
+  ;; The largest buffer of a long request lately given back, or nil: writing a
+  ;; data set into fresh memory costs a page fault per page (0.25 s for 380 MB
+  ;; here), more than the copy itself. One spare at most.
+  (atom nil))
+
+(defn- capacity ^long [^Native buffer]
+  (if buffer (.size ^Memory (.-memory buffer)) -1))
+
+(defn- own-buffer
+  "Returns a buffer of at least `size` bytes for one request: the spare if it
+  is large enough, else a new one (freeing the spare)."
+  ^Native [^long size]
+  (let [[^Native taken] (reset-vals! spare nil)]
+    (if (<= size (capacity taken))
+      taken
+      (do (when taken (.close ^Memory (.-memory taken)))
+          (native size)))))
+
+(defn- give-back!
+  "Keeps `buffer` (from `own-buffer`) as the spare if it is larger than the
+  spare, and frees whichever is not kept."
+  [^Native buffer]
+  (let [[^Native old ^Native kept] (swap-vals! spare #(if (> (capacity buffer) (capacity %))
+                                                        buffer
+                                                        %))
+        ^Native freed (if (identical? kept buffer) old buffer)]
+    (when freed (.close ^Memory (.-memory freed)))))
+
 (defn slice
   "Returns the first `size` bytes of `buffer` as a ByteBuffer of their own
   (position 0, capacity `size`)."
@@ -53,16 +83,17 @@
   "Writes `encoded` (see `k9tf.codec/encode`) into native memory and returns
   `(f request request-bytes size reply reply-bytes)`: the request's Memory,
   a ByteBuffer over it and its length, and this thread's reply buffer (a
-  Memory of `reply-capacity` bytes, and a ByteBuffer over it). The request is this thread's buffer, or past
-  `max-kept-request` bytes one of its own, freed when `f` returns; either is
-  valid only until then."
+  Memory of `reply-capacity` bytes, and a ByteBuffer over it). The request
+  is this thread's buffer, or past `max-kept-request` bytes one of its own
+  (the spare, kept for the next long request), given back when `f` returns;
+  either is valid only until then."
   [encoded f]
   (let [size (codec/frame-size encoded)
         [^Native kept ^Native reply] (thread-buffers size)
-        own (when (> size (.size ^Memory (.-memory kept))) (native size))
+        own (when (> size (.size ^Memory (.-memory kept))) (own-buffer size))
         ^Native request (or own kept)]
     (try
       (codec/write-frame! encoded (.-bytes request))
       (f (.-memory request) (.-bytes request) size (.-memory reply) (.-bytes reply))
       (finally
-        (when own (.close ^Memory (.-memory ^Native own)))))))
+        (when own (give-back! own))))))
