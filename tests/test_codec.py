@@ -78,3 +78,26 @@ def test_deep_json_is_a_value_error():
     with pytest.raises(ValueError, match="nested too deeply"):
         _codec.unpack(deep)
     assert _codec.unpack(_bridge.call(deep))["error"]["type"] == "ValueError"
+
+
+def test_headers_are_read_as_json_reads_them():
+    # unpack scans the header in one C call and leaves anything unusual to json's own reader
+    def raw(header):
+        data = header.encode()
+        return struct.pack("<I", len(data)) + data + bytes(-(4 + len(data)) % 8)
+
+    assert _codec.unpack(raw(" [1, 2.5] ")) == [1, 2.5]
+    assert _codec.unpack(frame({"x": [1, {"y": None}]})) == {"x": [1, {"y": None}]}
+    for bad in ["[1] 2", "", "[1,", "NaN", "[Infinity]"]:
+        with pytest.raises(ValueError):
+            _codec.unpack(raw(bad))
+
+
+def test_pack_writes_compact_ascii_json_and_refuses_what_json_cannot_write():
+    data = {"s": "é\"\\", "n": [1, 2], "f": 0.1, "b": True, "z": None}
+    (size,) = struct.unpack_from("<I", _codec.pack(data))
+    assert _codec.pack(data)[4:4 + size] == json.dumps(data, separators=(",", ":")).encode()
+    with pytest.raises(ValueError):
+        _codec.pack({"x": float("nan")})
+    with pytest.raises(TypeError):
+        _codec.pack({"x": object()})

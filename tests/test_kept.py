@@ -138,3 +138,16 @@ def test_an_array_outliving_its_request_is_reported_not_left_over_reused_memory(
     reply = _native_request(pack({"fn": "ff", "args": [np.array(X), sent(NET)], "kwargs": {}}))
     assert reply["error"]["type"] == "RuntimeError"
     assert "kept an array over a request's memory" in reply["error"]["message"]
+
+
+def test_a_request_in_any_buffer_is_read_in_place_and_checked(monkeypatch):
+    # JPype hands Python a direct ByteBuffer; any object with the buffer protocol goes the same way
+    from k9tf.jvm import _bridge
+
+    owner = bytearray(pack({"fn": "ff", "args": [np.array(X), sent(NET)], "kwargs": {}}))
+    assert unpack(_bridge.call_in_place(owner))["ok"].tolist() == k9tf.ff(X, NET)
+    leaked = []
+    monkeypatch.setitem(_bridge.FUNCTIONS, "ff", lambda input, network: leaked.append(input))
+    reply = unpack(_bridge.call_in_place(owner))
+    assert "kept an array over a request's memory" in reply["error"]["message"]
+    assert leaked[0].base is not None  # the array it kept is over the request's memory

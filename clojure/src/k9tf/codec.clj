@@ -97,7 +97,7 @@
           (set! size (inc size))
           true)
       false))
-  (toArray [_] (Arrays/copyOf data (int size))))
+  (toArray [_] (if (== size (alength data)) data (Arrays/copyOf data (int size)))))
 
 (defn- sequence-like?
   "Returns true if `x` holds items to walk: sequential or a Java array."
@@ -152,7 +152,7 @@
     (nil? (seq x)) nil
     :else
     (or (double-rows-block x)
-        (let [out (Block. (double-array 64) 0)]
+        (let [out (Block. (double-array (if (counted? x) (max 4 (count x)) 64)) 0)]
           (if (sequence-like? (first x))
             (loop [rows (seq x) n 0 width -1]
               (if rows
@@ -183,50 +183,13 @@
                        "; pass numbers, strings, keywords, vectors and maps")
                   path x)))
 
-(defn- prepare
-  "Returns `x` ready for the JSON writer, its blocks replaced by markers and
-  collected in `blocks` (a java.util.List of double arrays, written one after
-  another; `offset` holds the payload size so far); `path` locates `x` for
-  error messages."
-  [x path ^java.util.List blocks ^longs offset]
-  (when (> (count path) max-depth)
-    (refuse (str "is nested more than " max-depth " deep; it cannot cross the bridge")
-            path '... :limit max-depth))
-  (let [marked? (instance? Numbers x)
-        x (if marked? (.value ^Numbers x) x)
-        packed (when (or marked? (java-array-of-numbers? x))
-                 (try (numeric-block x)
-                      (catch ExceptionInfo e
-                        (throw (ex-info (ex-message e) (assoc (ex-data e) :path path))))))]
-    (cond
-      packed
-      (let [[segments shape] packed
-            start (aget offset 0)]
-        (doseq [^doubles values segments]
-          (dotimes [i (alength values)]
-            (when-not (Double/isFinite (aget values i))
-              (refuse (str "must be finite numbers (no NaN or Inf), got " (aget values i))
-                      path (aget values i))))
-          (.add blocks values)
-          (aset offset 0 (+ (aget offset 0) (* 8 (alength values)))))
-        {array-key ["f8" start shape]})
-      (map? x)
-      (persistent! (reduce-kv (fn [m k v] (assoc! m k (prepare v (conj path k) blocks offset)))
-                              (transient {}) x))
-      (set? x) (refuse "must be a vector: a set has no order" path x)
-      (sequence-like? x)
-      (loop [items (seq x) out (transient []) n 0]
-        (cond (nil? items) (persistent! out)
-              (>= n max-elements) (too-long path)
-              :else (recur (next items)
-                           (conj! out (prepare (first items) (conj path n) blocks offset))
-                           (inc n))))
-      :else (scalar x path))))
+(defn- path-vector
+  "Returns `path`, the keys and indices from `x` back to the top, top first."
+  [path]
+  (vec (reverse path)))
 
-;; The header's JSON, written straight into a StringBuilder: what data.json's
-;; write-str would write for the values `prepare` returns (non-ASCII escaped),
-;; without its per-call options and writer set-up, which cost more than a small
-;; call's whole header.
+(deftype ^:private Header [^StringBuilder json ^java.util.List blocks ^java.util.List paths
+                           ^longs offset key-fn])
 
 (defn- write-json-string! [^StringBuilder out ^String s]
   (.append out \")
@@ -234,38 +197,158 @@
     (let [c (.charAt s i)]
       (cond (= c \") (.append out "\\\"")
             (= c \\) (.append out "\\\\")
-            (<= 32 (int c) 126) (.append out c)
+            (and (<= 32 (int c)) (<= (int c) 126)) (.append out c)
             :else (.append out (format "\\u%04x" (int c))))))
   (.append out \"))
 
-(defn- write-json!
-  "Appends the JSON of `x` (a value `prepare` returned) to `out`; map keys go
-  through `key-fn`."
-  [^StringBuilder out x key-fn]
+(defn- write-scalar!
+  "Appends the JSON of scalar `x` (see `scalar`) to `out`."
+  [^StringBuilder out x]
   (cond
     (nil? x) (.append out "null")
     (string? x) (write-json-string! out x)
     (keyword? x) (write-json-string! out (name x))
-    (or (instance? Boolean x) (number? x)) (.append out (str x))
-    (map? x) (do (.append out \{)
-                 (reduce-kv (fn [first? k v]
-                              (when-not first? (.append out \,))
-                              (write-json-string! out (key-fn k))
-                              (.append out \:)
-                              (write-json! out v key-fn)
-                              false)
-                            true x)
-                 (.append out \}))
-    :else (do (.append out \[)
-              (reduce (fn [first? v]
-                        (when-not first? (.append out \,))
-                        (write-json! out v key-fn)
-                        false)
-                      true x)
-              (.append out \]))))
+    (instance? Long x) (.append out (.longValue ^Long x))
+    :else (.append out (str x))))
+
+(defn- write-block!
+  "Adds the block `[segments shape]` (see `numeric-block`) to `header`'s
+  blocks and appends its marker; `path` locates it for error messages (in
+  `header`'s paths, after the index of its first segment)."
+  [^Header header [segments shape] path]
+  (let [^StringBuilder json (.-json header)
+        ^longs offset (.-offset header)
+        ^java.util.List blocks (.-blocks header)]
+    (doto ^java.util.List (.-paths header) (.add (.size blocks)) (.add path))
+    (.append json "{\"#k9tf/array\":[\"f8\",")
+    (.append json (aget offset 0))
+    (.append json ",[")
+    (.append json (long (first shape)))
+    (when (second shape) (.append (.append json \,) (long (second shape))))
+    (.append json "]]}")
+    (doseq [^doubles values segments]
+      (.add blocks values)
+      (aset offset 0 (+ (aget offset 0) (* 8 (alength values)))))))
+
+(defn- write-value!
+  "Appends the JSON of `x` to `header`'s text, its blocks written as markers
+  and collected in `header`'s blocks (double arrays, written one after
+  another; its offset holds the payload size so far), map keys through its
+  key-fn; `path` (a list, innermost key first) and `depth` locate `x` for
+  error messages."
+  [^Header header x path depth]
+  (when (> (long depth) (long max-depth))
+    (refuse (str "is nested more than " max-depth " deep; it cannot cross the bridge")
+            (path-vector path) '... :limit max-depth))
+  (let [^StringBuilder json (.-json header)
+        marked? (instance? Numbers x)
+        x (if marked? (.value ^Numbers x) x)
+        packed (when (or marked? (java-array-of-numbers? x))
+                 (try (numeric-block x)
+                      (catch ExceptionInfo e
+                        (throw (ex-info (ex-message e)
+                                        (assoc (ex-data e) :path (path-vector path)))))))
+        depth (inc (long depth))]
+    (cond
+      packed (write-block! header packed path)
+      (map? x)
+      (let [key-fn (.-key-fn header)]
+        (.append json \{)
+        (reduce-kv (fn [first? k v]
+                     (when-not first? (.append json \,))
+                     (write-json-string! json (key-fn k))
+                     (.append json \:)
+                     (write-value! header v (cons k path) depth)
+                     false)
+                   true x)
+        (.append json \}))
+      (set? x) (refuse "must be a vector: a set has no order" (path-vector path) x)
+      (instance? Indexed x)
+      (let [^Indexed v x
+            n (count x)]
+        (when (> n (long max-elements)) (too-long (path-vector path)))
+        (.append json \[)
+        (dotimes [i n]
+          (when (pos? i) (.append json \,))
+          (write-value! header (.nth v i) (cons i path) depth))
+        (.append json \]))
+      (sequence-like? x)
+      (do (.append json \[)
+          (loop [items (seq x) n 0]
+            (cond (nil? items) nil
+                  (>= n max-elements) (too-long (path-vector path))
+                  :else (do (when (pos? n) (.append json \,))
+                            (write-value! header (first items) (cons n path) depth)
+                            (recur (next items) (inc n)))))
+          (.append json \]))
+      :else (write-scalar! json (scalar x (path-vector path))))))
 
 (defn- payload-start ^long [^long header-size]
   (* 8 (quot (+ 4 header-size 7) 8)))
+
+(deftype ^:no-doc Encoded [^bytes header ^java.util.List blocks ^java.util.List paths ^long size])
+
+(def ^:private max-frame
+  "Longest frame, in bytes: what one ByteBuffer or byte array can hold."
+  (- Integer/MAX_VALUE 8))
+
+(defn encode
+  "Returns plain data `x` encoded as a frame that is not yet written: its
+  length is `frame-size`, and `write-frame!` writes it where the caller
+  chooses (a native buffer, say, so that a large data set is copied once).
+  Options and refusals are those of `pack`, except that NaN and Inf in
+  packed blocks are refused by `write-frame!` (which reads each number once,
+  as it copies it)."
+  ^Encoded [x & {:keys [key-fn] :or {key-fn name}}]
+  (let [blocks (java.util.ArrayList. 4)
+        paths (java.util.ArrayList. 4)
+        offset (long-array 1)
+        json (StringBuilder. 256)
+        _ (write-value! (Header. json blocks paths offset key-fn) x () 0)
+        header (.getBytes (str json) StandardCharsets/UTF_8)
+        size (+ (payload-start (alength header)) (aget offset 0))]
+    (when (> size (long max-frame))
+      (refuse (str "makes a frame of " size " bytes; one call carries at most " max-frame)
+              [] '... :limit max-frame))
+    (Encoded. header blocks paths size)))
+
+(defn frame-size
+  "Returns the length in bytes of the frame of `encoded` (see `encode`)."
+  ^long [^Encoded encoded]
+  (.-size encoded))
+
+(defn- refuse-non-finite
+  "Throws the ex-info of the non-finite number in segment `i` of `encoded`."
+  [^Encoded encoded ^long i ^doubles values]
+  (let [^java.util.List paths (.-paths encoded)
+        path (loop [k 0 path nil]
+               (if (and (< k (.size paths)) (<= (long (.get paths k)) i))
+                 (recur (+ k 2) (.get paths (inc k)))
+                 path))
+        x (first (remove #(Double/isFinite %) values))]
+    (refuse (str "must be finite numbers (no NaN or Inf), got " x) (path-vector path) x)))
+
+(defn write-frame!
+  "Writes the frame of `encoded` (see `encode`) at the start of `buffer`, a
+  ByteBuffer with room for `frame-size` bytes; returns `buffer`, its
+  position and byte order unchanged. Throws `pack`'s ex-info on NaN or Inf
+  in a packed block (`buffer` then holds part of the frame)."
+  [^Encoded encoded ^ByteBuffer buffer]
+  (let [^bytes header (.-header encoded)
+        ^java.util.List blocks (.-blocks encoded)
+        out (.order (.duplicate buffer) ByteOrder/LITTLE_ENDIAN)
+        start (payload-start (alength header))]
+    (.putInt out 0 (alength header))
+    (.put (.position out 4) header)
+    (while (< (.position out) start) (.put out (byte 0)))
+    (dotimes [i (.size blocks)]
+      (let [^doubles values (.get blocks i)]
+        (dotimes [j (alength values)]  ; just before the copy, which then reads from the cache
+          (when-not (Double/isFinite (aget values j))
+            (refuse-non-finite encoded i values)))
+        (.put (.asDoubleBuffer out) values)
+        (.position out (+ (.position out) (* 8 (alength values))))))
+    buffer))
 
 (defn pack
   "Returns the frame (a byte array) of plain data `x`. Options:
@@ -273,22 +356,12 @@
   Throws ex-info (`:k9tf/error :invalid-arg`, with the `:path` of keys and
   indices to the culprit) on a set, a sequence longer than `max-elements`,
   data nested deeper than `max-depth`, NaN or Inf, an integer beyond 64
-  bits, or a value of another type (a Java object, a ratio...)."
-  ^bytes [x & {:keys [key-fn] :or {key-fn name}}]
-  (let [blocks (java.util.ArrayList.)
-        offset (long-array 1)
-        header (.getBytes (str (doto (StringBuilder.)
-                                 (write-json! (prepare x [] blocks offset) key-fn)))
-                          StandardCharsets/UTF_8)
-        start (payload-start (alength header))
-        frame (byte-array (+ start (aget offset 0)))
-        buffer (.order (ByteBuffer/wrap frame) ByteOrder/LITTLE_ENDIAN)]
-    (.putInt buffer (alength header))
-    (.put buffer header)
-    (.position buffer (int start))
-    (doseq [^doubles values blocks]
-      (.put (.asDoubleBuffer buffer) values)
-      (.position buffer (+ (.position buffer) (* 8 (alength values)))))
+  bits, a frame longer than a byte array holds, or a value of another type
+  (a Java object, a ratio...)."
+  ^bytes [x & options]
+  (let [encoded (apply encode x options)
+        frame (byte-array (frame-size encoded))]
+    (write-frame! encoded (ByteBuffer/wrap frame))
     frame))
 
 ;;; READING
@@ -353,10 +426,35 @@
     (vector? x) (mapv #(restore % marker buffer start) x)
     :else x))
 
+(def ^:private cached-header-length
+  "Longest header (in bytes) whose reading `unpack` remembers."
+  512)
+
+(defonce ^:private read-headers
+  ;; [header text, key-fn] -> the header read: the replies of repeated calls
+  ;; repeat their headers, so JSON is read once per kind of reply. At most
+  ;; 256 entries (cleared when full).
+  (java.util.concurrent.ConcurrentHashMap.))
+
+(defn- read-header
+  "Returns JSON text `header` read with data.json `options`; remembered for
+  short headers read with only a :key-fn."
+  [^String header options]
+  (if (or (> (.length header) (long cached-header-length))
+          (seq (dissoc options :key-fn)))
+    (apply json/read-str header (mapcat identity options))
+    (let [k [header (:key-fn options)]]
+      (or (.get ^java.util.Map read-headers k)
+          (let [data (apply json/read-str header (mapcat identity options))]
+            (when (>= (.size ^java.util.Map read-headers) 256) (.clear ^java.util.Map read-headers))
+            (.put ^java.util.Map read-headers k data)
+            data)))))
+
 (defn unpack
-  "Returns the plain data in `frame` (a byte array or a ByteBuffer): maps,
-  vectors, strings, longs, doubles, booleans and nil. Options are the same
-  as for `clojure.data.json/read-str` (e.g. `:key-fn`)."
+  "Returns the plain data in `frame` (a byte array or a ByteBuffer, read from
+  its start to its limit): maps, vectors, strings, longs, doubles, booleans
+  and nil. Options are the same as for `clojure.data.json/read-str` (e.g.
+  `:key-fn`)."
   [frame & {:as options}]
   (let [buffer (.order (if (bytes? frame) (ByteBuffer/wrap frame) (.duplicate ^ByteBuffer frame))
                        ByteOrder/LITTLE_ENDIAN)
@@ -364,6 +462,5 @@
         header (byte-array size)
         key-fn (get options :key-fn identity)]
     (.get buffer 4 header)
-    (restore (apply json/read-str (String. header StandardCharsets/UTF_8)
-                    (mapcat identity options))
+    (restore (read-header (String. header StandardCharsets/UTF_8) options)
              (key-fn array-key) buffer (payload-start size))))

@@ -58,8 +58,8 @@
   `:frames`, `:limits`) as metadata `:k9tf/core`, if the core reads this
   side's frames (`k9tf.codec/frame-format`); else throws ex-info naming both."
   [b]
-  (let [reply (codec/unpack (p/-call b (codec/pack {:fn "hello" :args [] :kwargs {}}))
-                            :key-fn keyword)
+  (let [reply (p/-call b (codec/encode {:fn "hello" :args [] :kwargs {}})
+                       #(codec/unpack % :key-fn keyword))
         core (:ok reply)
         frames (when (map? core) (:frames core))]
     (when-not (= codec/frame-format frames)
@@ -136,22 +136,38 @@
   []
   (kind-of (current-backend)))
 
-(defn- snake [k] (str/replace (if (keyword? k) (name k) (str k)) "-" "_"))
+(defonce ^:private snake-names
+  ;; keyword -> its name in snake_case, for at most 4096 keywords
+  (java.util.concurrent.ConcurrentHashMap.))
+
+(defn- snake [k]
+  (if (keyword? k)
+    (or (.get ^java.util.Map snake-names k)
+        (let [s (str/replace (name k) "-" "_")]
+          (when (< (.size ^java.util.Map snake-names) 4096) (.put ^java.util.Map snake-names k s))
+          s))
+    (str/replace (str k) "-" "_")))
 (defn- kebab [k] (keyword (str/replace k "_" "-")))
 
-(defn- pack-request
-  "Returns the frame of the request, or throws ex-info naming the argument
-  the codec refuses."
+(defn- refused
+  "Returns the ex-info of the codec's refusal `e` of a request of `fn-name`,
+  naming the argument (of `named-args` or a kwarg) its path leads to."
+  [fn-name named-args e]
+  (let [{[section k] :path :as data} (ex-data e)
+        arg (if (= :args section) (first (nth named-args k nil)) k)]
+    (ex-info (str (some-> arg name) " " (ex-message e))
+             (-> data (dissoc :path) (assoc :arg arg :fn fn-name)) e)))
+
+(defn- encode-request
+  "Returns the request encoded as a frame (see `k9tf.codec/encode`), or
+  throws ex-info naming the argument the codec refuses."
   [fn-name named-args kwargs id keep]
   (try
-    (codec/pack (cond-> {:fn fn-name :args (mapv second named-args) :kwargs kwargs :id id}
-                  keep (assoc :keep keep))
-                :key-fn snake)
+    (codec/encode (cond-> {:fn fn-name :args (mapv second named-args) :kwargs kwargs :id id}
+                    keep (assoc :keep keep))
+                  :key-fn snake)
     (catch clojure.lang.ExceptionInfo e
-      (let [{[section k] :path :as data} (ex-data e)
-            arg (if (= :args section) (first (nth named-args k nil)) k)]
-        (throw (ex-info (str (some-> arg name) " " (ex-message e))
-                        (-> data (dissoc :path) (assoc :arg arg :fn fn-name)) e))))))
+      (throw (refused fn-name named-args e)))))
 
 ;;; Interrupting calls: a watcher asks Python to stop the calls of interrupted threads.
 
@@ -166,7 +182,7 @@
     (doseq [[^Thread thread [id b sent?]] running
             :when (and (not sent?) (.isInterrupted thread))]
       (.replace ^java.util.Map running thread [id b true])
-      (try (p/-call b (pack-request "interrupt" [[:id id]] {} nil nil))
+      (try (p/-call b (encode-request "interrupt" [[:id id]] {} nil nil) (constantly nil))
            (catch Exception _)))
     (recur)))
 
@@ -176,13 +192,14 @@
            (.start))))
 
 (defn- call-interruptibly
-  "Sends `request` with call `id` on backend `b`; an interrupt of this thread
-  (e.g. `future-cancel`) stops the Python call within about a second."
-  [b id request]
+  "Sends `request` with call `id` on backend `b` and returns the reply read
+  by `read`; an interrupt of this thread (e.g. `future-cancel`) stops the
+  Python call within about a second."
+  [b id request read]
   @watcher
   (let [thread (Thread/currentThread)]
     (.put ^java.util.Map running thread [id b false])
-    (try (p/-call b request)
+    (try (p/-call b request read)
          (finally (.remove ^java.util.Map running thread)))))
 
 (defn- error-kind [type]
@@ -236,16 +253,17 @@
        (let [[args pending] (kept/outgoing named-args resend?)
              id (.incrementAndGet ^java.util.concurrent.atomic.AtomicLong call-ids)
              keep (when network (kept/next-ref))
-             request (pack-request fn-name args kwargs id keep)
-             reply (try (call-interruptibly b id request)
-                        (catch clojure.lang.ExceptionInfo e (throw e))
-                        (catch Exception e
-                          (throw (ex-info (str "k9tf backend " (kind-of b) " failed: "
-                                               (ex-message e))
-                                          {:k9tf/error :backend :backend (kind-of b)
-                                           :fn fn-name}
-                                          e))))
-             decoded (codec/unpack reply :key-fn kebab)]
+             request (encode-request fn-name args kwargs id keep)
+             decoded (try (call-interruptibly b id request #(codec/unpack % :key-fn kebab))
+                          (catch clojure.lang.ExceptionInfo e
+                            ;; NaN or Inf in a block, found as the frame was written
+                            (throw (if (:path (ex-data e)) (refused fn-name args e) e)))
+                          (catch Exception e
+                            (throw (ex-info (str "k9tf backend " (kind-of b) " failed: "
+                                                 (ex-message e))
+                                            {:k9tf/error :backend :backend (kind-of b)
+                                             :fn fn-name}
+                                            e))))]
          (cond
            (contains? decoded :ok)
            (let [out (cond-> (:ok decoded) result result)]

@@ -63,6 +63,7 @@
     (are [x path] (= path (:path (refusal x)))
       {:a [1 ##NaN]} [:a 1]
       {:a (codec/numbers [[1 0] [##Inf 0]])} [:a]
+      {:a (codec/numbers [1 2]) :b [(codec/numbers [3]) (double-array [##NaN])]} [:b 1]
       {:a #{1 2}} [:a]
       {:a [1 (Object.)]} [:a 1]
       {:a [1/3]} [:a 0])
@@ -134,3 +135,33 @@
     (is (re-find #"at most 64 bits" (:message (refusal {:a (.pow (biginteger 10) 5000)}))))
     (is (= [:a] (:path (refusal {:a (.pow (biginteger 10) 5000)}))))
     (is (= {:a 12345} (round-trip {:a (bigint 12345)})))))
+
+(deftest test-encode
+  (testing "write-frame! writes pack's bytes into a buffer that held anything before"
+    (let [x {:a "é" :m (codec/numbers [[1 2.5] [3 4]]) :rows (codec/numbers [(double-array [5 6])])}
+          encoded (codec/encode x)
+          frame (codec/pack x)
+          buffer (java.nio.ByteBuffer/allocateDirect (+ 16 (codec/frame-size encoded)))]
+      (dotimes [i (.capacity buffer)] (.put buffer i (byte -1)))
+      (is (= (alength frame) (codec/frame-size encoded)))
+      (is (identical? buffer (codec/write-frame! encoded buffer)))
+      (is (zero? (.position buffer)) "the caller's position is left as it was")
+      (let [written (byte-array (alength frame))]
+        (.get (.duplicate buffer) written)
+        (is (java.util.Arrays/equals frame written) "padding zeroed, blocks little-endian"))
+      (is (= {:a "é" :m [[1.0 2.5] [3.0 4.0]] :rows [[5.0 6.0]]}
+             (codec/unpack (.limit (.duplicate buffer) (alength frame)) :key-fn keyword)))))
+  (testing "NaN in a block is found as the block is written, with its path"
+    (let [encoded (codec/encode {:ok (codec/numbers [1 2]) :bad [[(double-array [1 ##Inf])]]})
+          data (try (codec/write-frame! encoded (java.nio.ByteBuffer/allocate 256)) nil
+                    (catch clojure.lang.ExceptionInfo e (ex-data e)))]
+      (is (= {:k9tf/error :invalid-arg :path [:bad 0 0] :value ##Inf} data)))))
+
+(deftest test-unpack-repeated-headers
+  (testing "a header read before is read again with the key-fn of this call"
+    (let [frame (codec/pack {:a-b [1 2] :c {:d-e 0.5}})]
+      (dotimes [_ 2]
+        (is (= {:a-b [1 2] :c {:d-e 0.5}} (codec/unpack frame :key-fn keyword)))
+        (is (= {"a-b" [1 2] "c" {"d-e" 0.5}} (codec/unpack frame)))
+        (is (= {:A-B [1 2] :C {:D-E 0.5}}
+               (codec/unpack frame :key-fn #(keyword (str/upper-case %)))))))))

@@ -78,7 +78,7 @@
   (testing "a core that predates this frame format is refused in one line"
     (let [fake (reify k9tf.bridge.protocol/PBridge
                  (-start! [b] b)
-                 (-call [_ _] (k9tf.codec/pack {:ok "0.0.1"}))
+                 (-call [_ _ read] (read (java.nio.ByteBuffer/wrap (k9tf.codec/pack {:ok "0.0.1"}))))
                  (-stop! [b] b))
           data (try (#'py/greet! fake) nil
                     (catch clojure.lang.ExceptionInfo e

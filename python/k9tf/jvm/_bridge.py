@@ -219,20 +219,40 @@ _pending = {}
 """Reply frames too big for their caller's buffer, by that buffer's address."""
 
 
-def _outlived(memory):
-    """Return whether a buffer over ctypes ``memory`` is still held once cycles are collected."""
-    held = 3  # the caller's name, this argument and getrefcount's own
-    if sys.getrefcount(memory) > held:
+def call_in_place(owner):
+    """Run the request frame in buffer ``owner`` and return the reply frame, never copying it.
+
+    The request's blocks are numpy arrays over ``owner``'s memory, which the
+    caller reuses once this returns: the call checks that no array over it
+    (nothing that holds ``owner``) outlives it, and else replies with an error.
+
+    Parameters
+    ----------
+    owner : buffer
+        An object exposing the frame through the buffer protocol (a ctypes
+        array over native memory, a Java direct ByteBuffer through JPype).
+
+    Returns
+    -------
+    bytes
+        As :func:`call`.
+    """
+    held = sys.getrefcount(owner)
+    frame = call(memoryview(owner))
+    if sys.getrefcount(owner) > held:
         gc.collect()  # an exception's frames, say; rare, so the collection's cost does not matter
-    return sys.getrefcount(memory) > held
+    if sys.getrefcount(owner) > held:
+        frame = pack({"error": {"type": "RuntimeError", "arg": None, "traceback": "",
+                                "message": "k9tf kept an array over a request's memory after "
+                                           "the call; this is a bug in k9tf, please report it."}})
+    return frame
 
 
 def call_at(request, size, reply, capacity):
     """Run the request frame at native address ``request`` and write its reply at ``reply``.
 
     For backends that move frames through native memory (JNA, libpython-clj).
-    The request is read in place, never copied: its blocks are numpy arrays
-    over the caller's memory, which no array outlives (the call checks). A
+    The request is read in place, never copied (see :func:`call_in_place`). A
     reply longer than ``capacity`` is kept instead, until :func:`fetch_reply`.
 
     Parameters
@@ -251,12 +271,7 @@ def call_at(request, size, reply, capacity):
     int
         The reply's length; if above ``capacity``, fetch it with :func:`fetch_reply`.
     """
-    memory = (ctypes.c_char * size).from_address(request)  # read in place, not copied
-    frame = call(memoryview(memory))
-    if _outlived(memory):
-        frame = pack({"error": {"type": "RuntimeError", "arg": None, "traceback": "",
-                                "message": "k9tf kept an array over a request's memory after "
-                                           "the call; this is a bug in k9tf, please report it."}})
+    frame = call_in_place((ctypes.c_char * size).from_address(request))
     if len(frame) <= capacity:
         ctypes.memmove(reply, frame, len(frame))
     else:

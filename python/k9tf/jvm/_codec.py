@@ -18,6 +18,7 @@ are refused. The Clojure side (``k9tf.codec``) reads and writes the same frames.
 import json
 import math
 import struct
+import threading
 
 import numpy as np
 
@@ -36,6 +37,16 @@ _HEAD = struct.Struct("<I")
 
 
 _SMALL = 64  # blocks up to this many numbers are checked as Python floats (cheaper beside TF)
+
+# One decoder and one encoder for every frame, called at their C entry points: ``json.loads``
+# and ``json.dumps`` with options build new ones per call, which costs more than a small call's
+# whole header. The decoder's block hook finds the frame being read in ``_reading`` (per thread;
+# unpack never runs inside itself). The encoder skips the check for cycles: ``pack`` builds the
+# header afresh, and data with a cycle never reaches it (walking it recurses without end).
+_reading = threading.local()
+_ENCODE = json.encoder.c_make_encoder(None, json.JSONEncoder().default,
+                                      json.encoder.encode_basestring_ascii, None, ":", ",",
+                                      False, False, False)
 
 
 def _payload_start(header_size):
@@ -99,28 +110,45 @@ def unpack(frame):
     (size,) = _HEAD.unpack_from(view)
     if _HEAD.size + size > len(view):
         raise InvalidValue(None, f"the bridge frame's header ({size} bytes) runs past its end.")
-    start = _payload_start(size)
-
-    def block(obj):
-        if len(obj) != 1 or ARRAY not in obj:
-            return obj
-        try:
-            dtype, offset, shape = _check_block(obj[ARRAY], len(view) - start)
-        except ValueError as error:
-            raise InvalidValue(None, f"bad packed block {obj[ARRAY]!r} in a bridge frame: "
-                                      f"{error}.") from None
-        array = np.frombuffer(view, dtype, math.prod(shape), start + offset).reshape(shape)
-        if dtype.kind == "f" and not (all(map(math.isfinite, array.ravel().tolist()))
-                                      if array.size <= _SMALL else np.isfinite(array).all()):
-            raise InvalidValue(None, "a packed block in a bridge frame holds NaN or Inf; numbers "
-                                    "must be finite.")
-        return array
-
+    _reading.view, _reading.start = view, _payload_start(size)
     header = str(view[_HEAD.size:_HEAD.size + size], "utf-8")
     try:
-        return json.loads(header, object_hook=block, parse_constant=_refuse_constant)
+        try:
+            data, end = _DECODER.scan_once(header, 0)
+        except StopIteration:
+            end = -1
+        return data if end == len(header) else _DECODER.decode(header)  # explains the error
     except RecursionError:
         raise InvalidValue(None, "the bridge frame's header is nested too deeply.") from None
+    finally:
+        _reading.view = None  # the caller's memory is not held past the call
+
+
+def _block(obj):
+    """Return header object ``obj``, or the block it marks as a numpy array over the frame."""
+    if len(obj) != 1 or ARRAY not in obj:
+        return obj
+    view, start = _reading.view, _reading.start
+    try:
+        dtype, offset, shape = _check_block(obj[ARRAY], len(view) - start)
+    except ValueError as error:
+        raise InvalidValue(None, f"bad packed block {obj[ARRAY]!r} in a bridge frame: "
+                                  f"{error}.") from None
+    array = np.frombuffer(view, dtype, math.prod(shape), start + offset).reshape(shape)
+    if dtype.kind == "f" and not _finite(array):
+        raise InvalidValue(None, "a packed block in a bridge frame holds NaN or Inf; numbers "
+                                "must be finite.")
+    return array
+
+
+def _finite(array):
+    """Return whether float array ``array`` holds only finite numbers."""
+    if array.size <= _SMALL:  # as Python floats: a numpy reduction costs more beside TensorFlow
+        return all(map(math.isfinite, array.ravel().tolist()))
+    return bool(np.isfinite(array).all())
+
+
+_DECODER = json.JSONDecoder(object_hook=_block, parse_constant=_refuse_constant)
 
 
 def _float_rows(value):
@@ -163,7 +191,7 @@ def pack(data):
 
     def add(array):
         nonlocal offset
-        if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
+        if array.dtype.kind == "f" and not _finite(array):
             raise InvalidValue(None, "NaN or Inf cannot cross the bridge; numbers must be "
                                       "finite.")
         name = "f8" if array.dtype.kind == "f" else "i8"
@@ -188,6 +216,6 @@ def pack(data):
             return value.item()
         return value
 
-    header = json.dumps(walk(data), allow_nan=False, separators=(",", ":")).encode()
+    header = "".join(_ENCODE(walk(data), 0)).encode()
     padding = _payload_start(len(header)) - _HEAD.size - len(header)
     return b"".join([_HEAD.pack(len(header)), header, bytes(padding), *blocks])

@@ -1,8 +1,9 @@
 """Hosting a JVM with JPype, so Clojure code runs in this process and calls k9tf back.
 
 The Clojure side's ``:jpype`` backend receives a Python object implementing
-``java.util.function.Function`` that maps a request frame (a Java byte array)
-to :func:`k9tf.jvm.call`'s reply frame, handed back as a direct ByteBuffer
+``java.util.function.Function`` that maps a request frame (a direct
+``ByteBuffer`` over the JVM's native memory, read in place) to
+:func:`k9tf.jvm.call`'s reply frame, handed back as a direct ByteBuffer
 over Python's memory (JPype takes the GIL for each call), and a ``Runnable``
 that interrupts every running call.
 
@@ -78,8 +79,9 @@ def _start_jvm(aliases):
     class BridgeCall:
         @jpype.JOverride
         def apply(self, frame):
-            # The JVM reads the reply at once; it stays alive until this thread's next call.
-            replies.last = bytearray(_bridge.call(memoryview(frame)))
+            # The request is a direct ByteBuffer, read in place; the JVM reads the reply at
+            # once, and it stays alive until this thread's next call.
+            replies.last = bytearray(_bridge.call_in_place(frame))
             return jpype.nio.convertToDirectBuffer(replies.last)
 
     @jpype.JImplements("java.lang.Runnable")

@@ -11,12 +11,12 @@ for another thread's import, leaves importlib's module locks held for good.
 
 import ctypes
 import importlib
+import sys
 import threading
-from contextlib import contextmanager
 
 from ..model import InvalidValue
 
-_active = {}  # call id -> {"ident": thread, "importing": bool, "interrupted": bool}
+_active = {}  # call id -> [thread ident, importing, interrupted, exception sent]
 _lock = threading.Lock()
 
 
@@ -25,8 +25,15 @@ def _set_async_exc(ident, exception):
         ctypes.c_ulong(ident), None if exception is None else ctypes.py_object(exception))
 
 
-@contextmanager
-def interruptible(call_id, imports=()):
+def _import(names):
+    """Import the modules ``names`` unless each is already imported in full."""
+    for name in names:
+        module = sys.modules.get(name)
+        if module is None or getattr(module.__spec__, "_initializing", False):
+            importlib.import_module(name)  # or wait for the thread importing it
+
+
+class interruptible:  # noqa: N801 - used as a function: ``with interruptible(id):``
     """Make the enclosed code cancellable by ``interrupt(call_id)`` (no-op for None).
 
     Parameters
@@ -43,31 +50,45 @@ def interruptible(call_id, imports=()):
     ValueError
         When a running call already has the id ``call_id`` (that call is left
         as it is).
+
+    Notes
+    -----
+    A class rather than a generator, and the asynchronous exception cleared
+    only when one was sent: this runs around every bridge call.
     """
-    if call_id is None:
-        for name in imports:
-            importlib.import_module(name)
-        yield
-        return
-    ident = threading.get_ident()
-    state = {"ident": ident, "importing": True, "interrupted": False}
-    with _lock:
-        if call_id in _active:  # the running call keeps its id, its interrupt and its reply
-            raise InvalidValue("id", f"id {call_id!r} is already the id of a running call; give "
-                                     "each concurrent call its own id.")
-        _active[call_id] = state
-    try:
-        for name in imports:
-            importlib.import_module(name)
+
+    __slots__ = ("_id", "_imports", "_state")
+
+    def __init__(self, call_id, imports=()):
+        self._id, self._imports = call_id, imports
+
+    def __enter__(self):
+        if self._id is None:
+            _import(self._imports)
+            return
+        # ident, importing, interrupted (while importing), sent (an exception raised)
+        state = self._state = [threading.get_ident(), True, False, False]
         with _lock:
-            state["importing"] = False
-        if state["interrupted"]:
-            raise KeyboardInterrupt
-        yield
-    finally:
-        with _lock:
-            del _active[call_id]
-            _set_async_exc(ident, None)  # drop an interrupt that came too late
+            if self._id in _active:  # the running call keeps its id, its interrupt and its reply
+                raise InvalidValue("id", f"id {self._id!r} is already the id of a running call; "
+                                         "give each concurrent call its own id.")
+            _active[self._id] = state
+        try:
+            _import(self._imports)
+            with _lock:
+                state[1] = False
+            if state[2]:
+                raise KeyboardInterrupt
+        except BaseException:
+            self.__exit__()
+            raise
+
+    def __exit__(self, *exc_info):
+        if self._id is not None:
+            with _lock:
+                del _active[self._id]
+                if self._state[3]:
+                    _set_async_exc(self._state[0], None)  # drop an interrupt that came too late
 
 
 def interrupt(call_id=None):
@@ -87,8 +108,9 @@ def interrupt(call_id=None):
         states = list(_active.values()) if call_id is None else [_active.get(call_id)]
         states = [state for state in states if state is not None]
         for state in states:
-            if state["importing"]:
-                state["interrupted"] = True
+            if state[1]:  # importing: raised once the imports are done
+                state[2] = True
             else:
-                _set_async_exc(state["ident"], KeyboardInterrupt)
+                state[3] = True
+                _set_async_exc(state[0], KeyboardInterrupt)
     return bool(states)

@@ -4,7 +4,8 @@
   while Python runs, and each calling thread keeps one Python thread state.
   A call is one native call into the `ctypes` entry point of
   `k9tf.jvm._native` (which takes and releases the GIL itself), with the
-  request and reply in per-thread native buffers. One interpreter per JVM,
+  request written straight into native memory and the reply read from it
+  (see `k9tf.bridge.buffers`). One interpreter per JVM,
   started on first use and never finalised."
   (:require [k9tf.bridge.buffers :as buffers]
             [k9tf.bridge.env :as env]
@@ -111,22 +112,24 @@
     (.set ^ThreadLocal thread-states (invoke-ptr lib "PyEval_SaveThread"))))
 
 (defn- call-native
-  "Sends request `frame` through the `call_at` entry point; returns the reply frame."
-  [{:keys [lib ^Function call-at ^Function fetch-reply ^ReadWriteLock gate]} ^bytes frame]
+  "Sends `request` (see `k9tf.codec/encode`) through the `call_at` entry
+  point, written straight into native memory; returns `(read reply)`."
+  [{:keys [lib ^Function call-at ^Function fetch-reply ^ReadWriteLock gate]} request read]
   (let [read-lock (.readLock gate)]
     (.lock read-lock)
     (try
       (ensure-thread-state! lib)
-      (let [[^Memory request ^Memory reply] (buffers/request-buffers frame)
-            size (.invokeLong call-at (object-array [request (long (alength frame)) reply
-                                                     (.size reply)]))]
-        (cond
-          (<= size 0) (throw (ex-info "k9tf.jvm.call_at failed (see stderr)"
-                                      {:k9tf/error :backend :backend :jna}))
-          (<= size (.size reply)) (.getByteArray reply 0 (int size))
-          :else (let [big (Memory. size)]
-                  (.invokeVoid fetch-reply (object-array [reply big]))
-                  (.getByteArray big 0 (int size)))))
+      (buffers/with-request
+        request
+        (fn [^Memory memory _ size ^Memory reply reply-bytes]
+          (let [n (.invokeLong call-at (object-array [memory size reply (.size reply)]))]
+            (cond
+              (<= n 0) (throw (ex-info "k9tf.jvm.call_at failed (see stderr)"
+                                       {:k9tf/error :backend :backend :jna}))
+              (<= n (.size reply)) (read (buffers/slice reply-bytes n))
+              :else (with-open [big (Memory. n)]
+                      (.invokeVoid fetch-reply (object-array [reply big]))
+                      (read (.getByteBuffer big 0 n)))))))
       (finally (.unlock read-lock)))))
 
 (defn- entry-points
@@ -200,7 +203,7 @@
 (defrecord JnaBackend [kind opts state]
   p/PBridge
   (-start! [b] (assoc b :state (interpreter! opts)))
-  (-call [_ request] (call-native state request))
+  (-call [_ request read] (call-native state request read))
   (-stop! [b] b))
 
 (defn jna-backend

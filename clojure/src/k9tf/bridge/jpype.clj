@@ -1,16 +1,18 @@
 (ns k9tf.bridge.jpype
   "Backend for a JVM hosted by Python through JPype (`python -m k9tf clj`).
   The host passes in a Python object implementing `java.util.function.Function`
-  that maps a request frame (byte array) to `k9tf.jvm.call`'s reply frame (a
-  ByteBuffer over Python's memory, read at once); JPype takes the GIL on each
-  call, from any thread.
+  that maps a request frame (a direct ByteBuffer over native memory, see
+  `k9tf.bridge.buffers`, which Python reads in place) to `k9tf.jvm.call`'s
+  reply frame (a ByteBuffer over Python's memory, read at once); JPype takes
+  the GIL on each call, from any thread.
 
   Calls pass a gate that `close!` shuts when the JVM exits: once JPype has
   marked the JVM stopped, a thread entering a proxy (or leaving one with an
   exception) aborts the process, and one still inside when the JVM halts holds
   the GIL that exit needs. So the host's exit hook closes the gate and waits
   for the calls in Python to end before JPype goes on."
-  (:require [k9tf.bridge.protocol :as p])
+  (:require [k9tf.bridge.buffers :as buffers]
+            [k9tf.bridge.protocol :as p])
   (:import (sun.misc Signal SignalHandler)
            (java.util.concurrent TimeUnit)
            (java.util.concurrent.atomic AtomicBoolean)
@@ -41,7 +43,12 @@
                            "start it with `python -m k9tf clj` (or `repl`).")
                       {:k9tf/error :backend :backend :jpype})))
     b)
-  (-call [_ frame] (gated gate closed #(.apply py-call frame)))
+  (-call [_ request read]
+    (gated gate closed
+           #(buffers/with-request
+              request
+              (fn [_ request-bytes size _ _]
+                (read (.apply py-call (buffers/slice request-bytes size)))))))
   (-stop! [b] b))
 
 (defn close!
@@ -69,6 +76,7 @@
 (defn jpype-backend
   "Returns a JPype backend. Options (the Python host passes both):
   * `:call` - the `java.util.function.Function` from request frame to reply frame
+    (ByteBuffers both)
   * `:interrupt` - a `Runnable` that interrupts every call running in Python"
   [opts]
   (map->JPypeBackend {:kind :jpype :py-call (:call opts) :interrupt (:interrupt opts)

@@ -2,8 +2,8 @@
   "Backend over libpython-clj (clj-python/libpython-clj 2.x), used when it is on
   the classpath (deps.edn alias `:libpython-clj`). It loads the same Python
   and libpython as the `:jna` backend (see `k9tf.bridge.env`), and frames cross
-  through native memory: each calling thread keeps a request and a reply
-  buffer (JNA `Memory`) whose addresses Python reads from and writes to.
+  through native memory (see `k9tf.bridge.buffers`), whose addresses Python
+  reads from and writes to.
   libpython-clj is resolved at start, so this namespace loads without it."
   (:require [k9tf.bridge.buffers :as buffers]
             [k9tf.bridge.env :as env]
@@ -50,16 +50,17 @@
                                                :python python} e))))
                :call-attr (resolve-py 'call-attr)
                :->jvm (resolve-py '->jvm)))))
-  (-call [_ frame]
-    (let [[^Memory request ^Memory reply] (buffers/request-buffers frame)
-          size (long (->jvm (call-attr bridge "call_at" (Pointer/nativeValue request)
-                                       (alength ^bytes frame) (Pointer/nativeValue reply)
-                                       (.size reply))))]
-      (if (<= size (.size reply))
-        (.getByteArray reply 0 (int size))
-        (let [big (Memory. size)]
-          (call-attr bridge "fetch_reply" (Pointer/nativeValue reply) (Pointer/nativeValue big))
-          (.getByteArray big 0 (int size))))))
+  (-call [_ request read]
+    (buffers/with-request
+      request
+      (fn [^Memory memory _ size ^Memory reply reply-bytes]
+        (let [n (long (->jvm (call-attr bridge "call_at" (Pointer/nativeValue memory) size
+                                        (Pointer/nativeValue reply) (.size reply))))]
+          (if (<= n (.size reply))
+            (read (buffers/slice reply-bytes n))
+            (with-open [big (Memory. n)]
+              (call-attr bridge "fetch_reply" (Pointer/nativeValue reply) (Pointer/nativeValue big))
+              (read (.getByteBuffer big 0 n))))))))
   (-stop! [b] b))
 
 (defn libpython-backend

@@ -7,9 +7,10 @@
   (-start! [backend]
     "Starts or attaches to the interpreter and imports `k9tf.jvm`; returns
     the started backend. Throws ex-info saying what is missing if it cannot.")
-  (-call [backend frame]
-    "Sends the request `frame` (a byte array, see `k9tf.codec`) to
-    `k9tf.jvm.call` and returns its reply frame (a byte array or a
-    ByteBuffer the caller reads at once). Safe to call from any thread.")
+  (-call [backend request read]
+    "Sends `request`, a frame encoded by `k9tf.codec/encode`, to
+    `k9tf.jvm.call` and returns `(read reply)`: `reply` is the reply frame,
+    a ByteBuffer valid only until `read` returns. Safe to call from any
+    thread.")
   (-stop! [backend]
     "Releases what -start! acquired; the interpreter may live on."))
