@@ -22,7 +22,7 @@ import threading
 
 import numpy as np
 
-from ..model import InvalidValue, argument_of
+from ..model import InvalidValue, all_finite, argument_of
 
 FORMAT = 2
 """The frame format's version; the JVM side starts only with a core that speaks its own."""
@@ -145,7 +145,7 @@ def _finite(array):
     """Return whether float array ``array`` holds only finite numbers."""
     if array.size <= _SMALL:  # as Python floats: a numpy reduction costs more beside TensorFlow
         return all(map(math.isfinite, array.ravel().tolist()))
-    return bool(np.isfinite(array).all())
+    return all_finite(array)
 
 
 _DECODER = json.JSONDecoder(object_hook=_block, parse_constant=_refuse_constant)
