@@ -224,31 +224,44 @@
   (let [opts (checked-options "construct-network" default-network-options opts)]
     (py/call "construct_network" [[:sizes (sizes-in :sizes sizes)]] opts returns-network)))
 
+(defn- network-args
+  "Returns `[sizes opts]` from `construct-network`'s arguments: sizes first,
+  then options as one map, keyword-value pairs, or both."
+  [args]
+  (let [[positional pairs] (split-with (complement keyword?) args)
+        [positional opts] (if (map? (last positional))
+                            [(vec (butlast positional)) (last positional)]
+                            [(vec positional) {}])
+        opts (merge opts (options-map "construct-network" pairs))]
+    (case (count positional)
+      0 (if (contains? opts :sizes)
+          [(:sizes opts) (dissoc opts :sizes)]
+          (throw (invalid (str "construct-network needs sizes: numbers first, or an options "
+                               "map with :sizes")
+                          :sizes nil)))
+      (2 3) [positional opts]
+      4 (let [[size-in size-hidden num-hidden size-out] positional]
+          (when-not (and (integer? num-hidden) (<= 0 num-hidden (:layers (limits))))
+            (throw (invalid (str "num-hidden must be an int from 0 to " (:layers (limits)))
+                            :num-hidden num-hidden)))
+          [(concat [size-in] (repeat (max 1 num-hidden) size-hidden) [size-out]) opts])
+      (throw (invalid (str "construct-network takes 2 to 4 sizes before its options, got "
+                           (count positional))
+                      :sizes positional)))))
+
 (defn construct-network
   "Constructs a network with random weights and zero biases, like k9:
   `(construct-network num-in num-hidden num-out)` has one hidden layer;
   `(construct-network size-in size-hidden num-hidden size-out)` has
-  `num-hidden` hidden layers of `size-hidden`. Either takes a trailing map
-  of `default-network-options` (`(construct-network 2 2 opts)` has no hidden
-  layer); `(construct-network {:sizes [2 16 16 2] ...})` takes any sizes."
-  ([opts]
-   (when-not (map? opts)
-     (throw (invalid "construct-network with one argument needs an options map with :sizes"
-                     :options opts)))
-   (network-call (:sizes opts) (dissoc opts :sizes)))
-  ([num-in num-hidden num-out]
-   (if (map? num-out)
-     (network-call [num-in num-hidden] num-out)
-     (network-call [num-in num-hidden num-out] {})))
-  ([size-in size-hidden num-hidden-or-out size-out-or-opts]
-   (if (map? size-out-or-opts)
-     (network-call [size-in size-hidden num-hidden-or-out] size-out-or-opts)
-     (construct-network size-in size-hidden num-hidden-or-out size-out-or-opts {})))
-  ([size-in size-hidden num-hidden size-out opts]
-   (when-not (and (integer? num-hidden) (<= 0 num-hidden (:layers (limits))))
-     (throw (invalid (str "num-hidden must be an int from 0 to " (:layers (limits)))
-                     :num-hidden num-hidden)))
-   (network-call (concat [size-in] (repeat (max 1 num-hidden) size-hidden) [size-out]) opts)))
+  `num-hidden` hidden layers of `size-hidden`; `(construct-network 2 2)` has
+  none. Options (`default-network-options`) follow as one map or as
+  keyword-value pairs: `(construct-network 2 3 2 :seed 1)`;
+  `(construct-network {:sizes [2 16 16 2] ...})` takes any sizes."
+  {:arglists '([num-in num-hidden num-out & opts]
+               [size-in size-hidden num-hidden size-out & opts]
+               [opts])}
+  [& args]
+  (apply network-call (network-args args)))
 
 (defn from-k9
   "Converts a k9 network value (its vector `[input W hidden W ... output]`)

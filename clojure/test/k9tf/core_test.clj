@@ -28,7 +28,12 @@
     (is (= (k9/construct-network {:sizes [2 16 16 2] :seed 3})
            (k9/construct-network {:sizes [2 16 16 2] :seed 3})))
     (is (= (k9/construct-network 2 3 2 {:seed 3})
-           (k9/construct-network {:sizes [2 3 2] :seed 3})))
+           (k9/construct-network {:sizes [2 3 2] :seed 3})
+           (k9/construct-network 2 3 2 :seed 3)
+           (k9/construct-network :sizes [2 3 2] :seed 3)))
+    (is (= (k9/construct-network 2 4 2 2 {:seed 3 :activation :relu})
+           (k9/construct-network 2 4 2 2 {:seed 3} :activation :relu)))
+    (is (= [2 2] (:sizes (k9/construct-network 2 2 :seed 1))))
     (is (= [:article :relu :linear :softmax-cross-entropy :truncated-normal :float32]
            ((juxt :model :activation :output :loss :init :dtype)
             (k9/construct-network {:sizes [2 3 2] :model :article})))))
