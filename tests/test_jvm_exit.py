@@ -105,3 +105,20 @@ def test_sigterm_while_threads_call_python_exits_like_java(mode, tmp_path):
     reader.join(60)
     assert "Fatal error" not in "".join(lines)
     assert list(tmp_path.iterdir()) == []
+
+
+EXIT_AFTER_GREETING = """
+(require 'k9tf.python)
+(k9tf.python/call "hello" [] {})
+(println "GREETED")
+"""
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_exit_right_after_the_greeting_waits_for_tensorflow_to_load(mode):
+    # The greeting starts TensorFlow's import in the background. A JVM that exited while it
+    # ran failed TensorFlow's fatal "Already registered collective" check about every other
+    # time (JNA, libpython-clj): the exit hooks now wait for the import (k9tf.jvm settle).
+    done = run(mode, ["-e", EXIT_AFTER_GREETING], timeout=300)
+    assert "GREETED" in done.stdout and done.returncode == 0, done.stderr[-2000:]
+    assert "Check failed" not in done.stdout + done.stderr, done.stderr[-2000:]

@@ -32,7 +32,7 @@ from ..tools import MAX_RUNS, encode_table, predict, predict_proba, sweep
 from ._codec import FORMAT, pack, unpack
 from ._interrupt import interrupt, interruptible
 from ._kept import Missing, forget, keep, outgoing, resolve
-from ._warm_up import warm_up
+from ._warm_up import settle, warm_up
 
 
 def sample_logic(f, samples=10000, seed=None):
@@ -129,6 +129,7 @@ FUNCTIONS = {
     "sample_logic": sample_logic,
     "sweep": sweep,
     "interrupt": interrupt,
+    "settle": settle,
     "hello": hello,
     "python_info": python_info,
     "forget_networks": forget,

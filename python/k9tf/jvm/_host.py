@@ -25,7 +25,7 @@ import threading
 
 from . import _bridge, _classpath
 from ._interrupt import interrupt
-from ._warm_up import warm_up
+from ._warm_up import settle, warm_up
 
 EXIT_GRACE_MS = 30_000
 """How long JVM exit waits for interrupted calls to leave Python before the process ends."""
@@ -47,6 +47,7 @@ def _add_exit_hook(jpype, clojure, backend):
         @jpype.JOverride
         def run(self):
             closed = close.invoke(backend, EXIT_GRACE_MS)
+            settle(EXIT_GRACE_MS / 1000)  # the process must not end while TensorFlow loads
             sys.stdout.flush()
             sys.stderr.flush()
             if not closed:  # the JVM would halt with a thread still in Python

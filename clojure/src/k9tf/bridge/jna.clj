@@ -152,14 +152,16 @@
 
 (defn- add-shutdown-hook!
   "Makes JVM exit interrupt running calls, then wait for them: exiting while a
-  thread holds the GIL would deadlock (TF's atexit handlers want it)."
+  thread holds the GIL would deadlock (TF's atexit handlers want it). It also
+  waits for TensorFlow's background import (`settle`): TensorFlow torn down
+  while it loads fails a fatal check."
   [{:keys [^ReadWriteLock gate] :as state}]
   (.addShutdownHook (Runtime/getRuntime)
                     (Thread. ^Runnable
                              (fn []
-                               (try (call-bridge state (codec/pack {:fn "interrupt" :args []
-                                                                    :kwargs {}}))
-                                    (catch Throwable _))
+                               (doseq [f ["interrupt" "settle"]]
+                                 (try (call-bridge state (codec/pack {:fn f :args [] :kwargs {}}))
+                                      (catch Throwable _)))
                                (.tryLock (.writeLock gate) 30 TimeUnit/SECONDS)))))
 
 (defn- start-interpreter [opts]

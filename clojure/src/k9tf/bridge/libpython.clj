@@ -7,7 +7,8 @@
   libpython-clj is resolved at start, so this namespace loads without it."
   (:require [k9tf.bridge.buffers :as buffers]
             [k9tf.bridge.env :as env]
-            [k9tf.bridge.protocol :as p])
+            [k9tf.bridge.protocol :as p]
+            [k9tf.codec :as codec])
   (:import (com.sun.jna Memory Pointer)))
 
 (set! *warn-on-reflection* true)
@@ -32,6 +33,20 @@
     (.deleteOnExit dir)
     (str dir)))
 
+(defn- add-shutdown-hook!
+  "Makes JVM exit interrupt running calls and wait for TensorFlow's background
+  import (`settle`): TensorFlow torn down while it loads fails a fatal check.
+  Returns `backend`."
+  [backend]
+  (.addShutdownHook (Runtime/getRuntime)
+                    (Thread. ^Runnable
+                             (fn []
+                               (doseq [f ["interrupt" "settle"]]
+                                 (try (p/-call backend (codec/encode {:fn f :args [] :kwargs {}})
+                                               (constantly nil))
+                                      (catch Throwable _))))))
+  backend)
+
 (defrecord LibpythonBackend [kind opts bridge call-attr ->jvm]
   p/PBridge
   (-start! [b]
@@ -41,15 +56,16 @@
       (binding [*compile-path* (class-dir)]
         (initialize! :python-executable python :library-path library))
       (let [import-module (resolve-py 'import-module)]
-        (assoc b
-               :bridge (try (import-module "k9tf.jvm")
-                            (catch Exception e
-                              (throw (ex-info (str "Python " python " cannot import k9tf: "
-                                                   (ex-message e))
-                                              {:k9tf/error :backend :backend :libpython-clj
-                                               :python python} e))))
-               :call-attr (resolve-py 'call-attr)
-               :->jvm (resolve-py '->jvm)))))
+        (add-shutdown-hook!
+         (assoc b
+                :bridge (try (import-module "k9tf.jvm")
+                             (catch Exception e
+                               (throw (ex-info (str "Python " python " cannot import k9tf: "
+                                                    (ex-message e))
+                                               {:k9tf/error :backend :backend :libpython-clj
+                                                :python python} e))))
+                :call-attr (resolve-py 'call-attr)
+                :->jvm (resolve-py '->jvm))))))
   (-call [_ request read]
     (buffers/with-request
       request
