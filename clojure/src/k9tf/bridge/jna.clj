@@ -1,14 +1,11 @@
 (ns k9tf.bridge.jna
   "Embedded CPython through JNA: loads libpython into this JVM and calls the
   k9tf core in-process. Any JVM thread may call; each call holds the GIL only
-  while Python runs, and each calling thread keeps one Python thread state.
-  A call is one native call into the `ctypes` entry point of
-  `k9tf.jvm._native` (which takes and releases the GIL itself), with the
-  request written straight into native memory and the reply read from it
-  (see `k9tf.bridge.buffers`). One interpreter per JVM,
+  while Python runs. A call is one native call into an entry point of
+  `k9tf.jvm._native` (see `k9tf.bridge.native`). One interpreter per JVM,
   started on first use and never finalised."
-  (:require [k9tf.bridge.buffers :as buffers]
-            [k9tf.bridge.env :as env]
+  (:require [k9tf.bridge.env :as env]
+            [k9tf.bridge.native :as native]
             [k9tf.bridge.protocol :as p]
             [k9tf.codec :as codec])
   (:import (com.sun.jna Function Library Memory NativeLibrary Pointer)
@@ -59,24 +56,18 @@
 
 (defonce ^:private interpreter (atom nil))
 
-(defonce ^:private thread-states
-  ;; The Python thread state each JVM thread's first call created: later calls
-  ;; only swap the GIL in and out (PyEval_RestoreThread / PyEval_SaveThread),
-  ;; which halves the cost of a call from a thread other than main.
-  (ThreadLocal.))
-
 (defn- with-gil* [{:keys [lib ^ReadWriteLock gate]} f]
   (let [read-lock (.readLock gate)]
     (.lock read-lock)
     (try
-      (if (= 1 (invoke-int lib "PyGILState_Check"))
+      (if (native/gil-held? lib)
         (f) ; Python up the stack holds the GIL already (a JVM hosted by Python)
-        (do (if-let [thread-state (.get ^ThreadLocal thread-states)]
+        (do (if-let [thread-state (.get ^ThreadLocal native/thread-states)]
               (.invokeVoid (function lib "PyEval_RestoreThread") (object-array [thread-state]))
               (invoke-int lib "PyGILState_Ensure")) ; creates this thread's state, kept
             (try (f)
                  (finally
-                   (.set ^ThreadLocal thread-states (invoke-ptr lib "PyEval_SaveThread"))))))
+                   (.set ^ThreadLocal native/thread-states (invoke-ptr lib "PyEval_SaveThread"))))))
       (finally (.unlock read-lock)))))
 
 (defn- reply-bytes
@@ -98,42 +89,16 @@
           (try (reply-bytes lib (checked lib "k9tf.jvm.call" reply))
                (finally (decref lib reply))))))))
 
-;;; The hot path: one native call into the ctypes entry points of k9tf.jvm._native
-
-(defn- ensure-thread-state!
-  "Makes this thread's Python thread state once and keeps it (see `thread-states`),
-  unless Python up the stack holds the GIL already. The entry points then only
-  take and release the GIL: PyGILState_Ensure on a thread without a state would
-  create and destroy one on every call."
-  [lib]
-  (when (and (nil? (.get ^ThreadLocal thread-states))
-             (not= 1 (invoke-int lib "PyGILState_Check")))
-    (invoke-int lib "PyGILState_Ensure")
-    (.set ^ThreadLocal thread-states (invoke-ptr lib "PyEval_SaveThread"))))
-
 (defn- call-native
-  "Sends `request` (see `k9tf.codec/encode`) through the `call_at` entry
-  point, written straight into native memory; returns `(read reply)`."
-  [{:keys [lib ^Function call-at ^Function fetch-reply ^ReadWriteLock gate]} request read]
+  "Sends `request` through `k9tf.bridge.native/call`, unless the JVM is exiting."
+  [{:keys [entries ^ReadWriteLock gate]} request read]
   (let [read-lock (.readLock gate)]
     (.lock read-lock)
-    (try
-      (ensure-thread-state! lib)
-      (buffers/with-request
-        request
-        (fn [^Memory memory _ size ^Memory reply reply-bytes]
-          (let [n (.invokeLong call-at (object-array [memory size reply (.size reply)]))]
-            (cond
-              (<= n 0) (throw (ex-info "k9tf.jvm.call_at failed (see stderr)"
-                                       {:k9tf/error :backend :backend :jna}))
-              (<= n (.size reply)) (read (buffers/slice reply-bytes n))
-              :else (with-open [big (Memory. n)]
-                      (.invokeVoid fetch-reply (object-array [reply big]))
-                      (read (.getByteBuffer big 0 n)))))))
-      (finally (.unlock read-lock)))))
+    (try (native/call entries :jna request read)
+         (finally (.unlock read-lock)))))
 
 (defn- entry-points
-  "Returns `[call-at fetch-reply]`, the JNA Functions of k9tf.jvm._native's entry points."
+  "Returns the C addresses `[call-at fetch-reply]` of k9tf.jvm._native's entry points."
   [lib]
   (let [module (checked lib "import k9tf.jvm._native"
                         (invoke-ptr lib "PyImport_ImportModule" "k9tf.jvm._native"))
@@ -143,10 +108,8 @@
         addresses (try (checked lib "entry_points()" (invoke-ptr lib "PyObject_CallObject" f nil))
                        (finally (decref lib f)))]
     (try (mapv (fn [i]
-                 (Function/getFunction
-                  (Pointer. (.invoke (function lib "PyLong_AsVoidPtr") Long
-                                     (object-array [(invoke-ptr lib "PyTuple_GetItem" addresses
-                                                                (long i))])))))
+                 (.invoke (function lib "PyLong_AsVoidPtr") Long
+                          (object-array [(invoke-ptr lib "PyTuple_GetItem" addresses (long i))])))
                [0 1])
          (finally (decref lib addresses)))))
 
@@ -193,8 +156,8 @@
                       (try (checked lib "getattr call" (invoke-ptr lib "PyObject_GetAttrString"
                                                                    module "call"))
                            (finally (decref lib module))))))
-        [call-at fetch-reply] (with-gil* state #(entry-points lib))]
-    (doto (assoc state :call-fn call-fn :call-at call-at :fetch-reply fetch-reply)
+        addresses (with-gil* state #(entry-points lib))]
+    (doto (assoc state :call-fn call-fn :entries (native/entry-points lib addresses))
       add-shutdown-hook!)))
 
 (defn- interpreter! [opts]

@@ -1,15 +1,16 @@
 (ns k9tf.bridge.libpython
   "Backend over libpython-clj (clj-python/libpython-clj 2.x), used when it is on
   the classpath (deps.edn alias `:libpython-clj`). It loads the same Python
-  and libpython as the `:jna` backend (see `k9tf.bridge.env`), and frames cross
-  through native memory (see `k9tf.bridge.buffers`), whose addresses Python
-  reads from and writes to.
+  and libpython as the `:jna` backend (see `k9tf.bridge.env`) and starts it
+  through libpython-clj; calls then take the JNA backend's native path (see
+  `k9tf.bridge.native`): one native call each, where a libpython-clj call
+  of `call_at` cost several conversions and GIL hand-offs.
   libpython-clj is resolved at start, so this namespace loads without it."
-  (:require [k9tf.bridge.buffers :as buffers]
-            [k9tf.bridge.env :as env]
+  (:require [k9tf.bridge.env :as env]
+            [k9tf.bridge.native :as native]
             [k9tf.bridge.protocol :as p]
             [k9tf.codec :as codec])
-  (:import (com.sun.jna Memory Pointer)))
+  (:import (com.sun.jna NativeLibrary)))
 
 (set! *warn-on-reflection* true)
 
@@ -47,7 +48,7 @@
                                       (catch Throwable _))))))
   backend)
 
-(defrecord LibpythonBackend [kind opts bridge call-attr ->jvm]
+(defrecord LibpythonBackend [kind opts entries]
   p/PBridge
   (-start! [b]
     (let [initialize! (resolve-py 'initialize!)
@@ -55,28 +56,20 @@
           library (env/libpython-path opts python)]
       (binding [*compile-path* (class-dir)]
         (initialize! :python-executable python :library-path library))
-      (let [import-module (resolve-py 'import-module)]
+      (let [import-module (resolve-py 'import-module)
+            native-module (try (import-module "k9tf.jvm._native")
+                               (catch Exception e
+                                 (throw (ex-info (str "Python " python " cannot import k9tf: "
+                                                      (ex-message e))
+                                                 {:k9tf/error :backend :backend :libpython-clj
+                                                  :python python} e))))
+            addresses ((resolve-py '->jvm) ((resolve-py 'call-attr) native-module
+                                                                     "entry_points"))]
         (add-shutdown-hook!
-         (assoc b
-                :bridge (try (import-module "k9tf.jvm")
-                             (catch Exception e
-                               (throw (ex-info (str "Python " python " cannot import k9tf: "
-                                                    (ex-message e))
-                                               {:k9tf/error :backend :backend :libpython-clj
-                                                :python python} e))))
-                :call-attr (resolve-py 'call-attr)
-                :->jvm (resolve-py '->jvm))))))
+         (assoc b :entries (native/entry-points (NativeLibrary/getInstance ^String library)
+                                                addresses))))))
   (-call [_ request read]
-    (buffers/with-request
-      request
-      (fn [^Memory memory _ size ^Memory reply reply-bytes]
-        (let [n (long (->jvm (call-attr bridge "call_at" (Pointer/nativeValue memory) size
-                                        (Pointer/nativeValue reply) (.size reply))))]
-          (if (<= n (.size reply))
-            (read (buffers/slice reply-bytes n))
-            (with-open [big (Memory. n)]
-              (call-attr bridge "fetch_reply" (Pointer/nativeValue reply) (Pointer/nativeValue big))
-              (read (.getByteBuffer big 0 n))))))))
+    (native/call entries :libpython-clj request read))
   (-stop! [b] b))
 
 (defn libpython-backend
