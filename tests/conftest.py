@@ -12,13 +12,31 @@ from jvm import run
 
 SuiteRun = namedtuple("SuiteRun", "process parity")
 
+HEAVY = ("jvm", "dask", "wheel", "slow")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the long tests first: the Clojure suites, then JVMs, clusters, the wheel, soaks.
+
+    The order changes no result (each test sets up what it needs). Under
+    pytest-xdist (``--dist loadscope``: a module's tests share one worker and
+    its module fixtures) the long modules start at once, so the two workers
+    end together instead of one waiting for the other's last Clojure suite.
+    """
+    def rank(item):
+        if "clojure_suite" in item.fixturenames:
+            return 0
+        return 1 if any(item.get_closest_marker(m) for m in HEAVY) else 2
+
+    items.sort(key=rank)  # stable: collection order within a rank
+
 
 @pytest.fixture(scope="session")
 def clojure_suite(tmp_path_factory):
     """Return ``run(mode)``: the clojure.test suite in ``mode``, run once per session.
 
     One JVM per backend runs every Clojure test and writes the parity results
-    (``k9tf.parity-test``) that ``test_parity`` compares with Python's.
+    (``k9tf.parity-test``) that ``test_clojure`` compares with Python's.
     """
     runs = {}
 

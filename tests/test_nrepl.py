@@ -58,6 +58,21 @@ def nrepl_eval(port, code):
         return replies
 
 
+def wait_for_port(port_file, server, timeout=120):
+    """Return the port in ``port_file`` once the server there accepts connections."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and server.poll() is None:
+        text = port_file.read_text().strip() if port_file.exists() else ""
+        if text.isdigit():  # the file is whole
+            try:
+                socket.create_connection(("127.0.0.1", int(text)), timeout=5).close()
+                return int(text)
+            except OSError:
+                pass  # not listening yet
+        time.sleep(0.05)
+    raise AssertionError(f"nREPL accepted no connection (server status {server.poll()})")
+
+
 def test_nrepl_server_evaluates_k9tf(tmp_path):
     command("jna", [])  # skips when Clojure is missing
     env = dict(os.environ, K9TF_PYTHON=sys.executable)
@@ -65,13 +80,8 @@ def test_nrepl_server_evaluates_k9tf(tmp_path):
                               cwd=tmp_path, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT)
     try:
-        port_file = tmp_path / ".nrepl-port"
-        deadline = time.monotonic() + 120
-        while not port_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        assert port_file.exists(), "nREPL wrote no .nrepl-port"
-        time.sleep(0.5)
-        replies = nrepl_eval(int(port_file.read_text()),
+        port = wait_for_port(tmp_path / ".nrepl-port", server)
+        replies = nrepl_eval(port,
                              "(require '[k9tf.core :as k9])"
                              "(k9/ff [1 0] (k9/construct-network 2 3 2 {:seed 1}))")
         values = [r["value"] for r in replies if "value" in r]

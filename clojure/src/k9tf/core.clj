@@ -188,7 +188,9 @@
 (defn- samples-in
   "Returns `samples` ready to cross: k9 pairs `[[input target] ...]` as
   `{:inputs .. :labels ..}` columns of numbers; a map's columns marked as
-  numbers. Malformed samples go as they are, for Python to say what is wrong."
+  numbers. Malformed samples go as they are, for Python to say what is wrong,
+  but one longer than a layer may be is refused here: an endless one would
+  otherwise be read to the codec's limit (2^26 items, gigabytes of heap)."
   [arg samples]
   (cond
     (map? samples) (reduce (fn [m k] (cond-> m (contains? m k) (update k codec/numbers)))
@@ -202,7 +204,9 @@
         (let [samples (mapv #(bounded-pair! arg %) samples)]
           {:inputs (codec/numbers (mapv first samples))
            :labels (codec/numbers (mapv second samples))})
-        samples))
+        (do (doseq [sample samples]
+              (bounded! arg sample (:units (limits)) "items in one sample"))
+            samples)))
     :else samples))
 
 (defn- call-options
