@@ -7,8 +7,11 @@ Besides quieting TensorFlow's logs and keeping oneDNN's reordered sums out,
 k9tf asks XLA's CPU compiler to run small ``while`` loops as one fused kernel
 (``xla_cpu_small_while_loop_byte_threshold``). XLA's default (1 KiB of loop
 state) leaves larger online loops, such as 2-16-16-2's, running op by op,
-about 3x slower (benchmarks/NOTES.md); the option changes no result (the same
-ops run in the same order). It is added to the user's ``XLA_FLAGS`` only when TensorFlow is
+3-5x slower (benchmarks/NOTES.md). The option compiles the same ops in the
+same order differently: on some CPUs a long online run's weights differ from
+XLA's default setting in the last bits, so every process k9tf loads into
+first sets it (seeded runs stay bit-identical), and k9tf warns where it cannot.
+It is added to the user's ``XLA_FLAGS`` only when TensorFlow is
 not imported yet (XLA reads the variable once) and the user has not set the
 threshold; TensorFlow releases older than the one k9tf is tested with do not
 have the option, and get none.
@@ -89,7 +92,8 @@ def _configure():
             os.environ["XLA_FLAGS"] = flags
     if reason is not None:
         logger.warning("k9tf: XLA's small-loop option is not set (%s); online training of "
-                       "larger networks runs more slowly.", reason)
+                       "larger networks runs more slowly, and its weights may differ in the "
+                       "last bits from a process that has the option.", reason)
 
 
 def _import_tensorflow():
