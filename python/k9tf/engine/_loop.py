@@ -172,11 +172,14 @@ def run_steps(state, data, seed, start, steps, batches, batch_size, shuffle, set
     """Return the loop state, the run's sums and its epoch table after steps ``start`` on.
 
     The steps are the global steps ``start`` to ``start + steps - 1``.
-    ``state`` is ``(params, slots, epoch sums)``, the last being the float64
-    :func:`train_step` sums of the epoch in progress. The run's ``sums[k]``
-    add up :func:`train_step`'s over the steps ``s`` with ``s // period ==
-    start // period + k``: each of the :data:`SLOTS` rows covers one range of
-    ``period`` steps (so a run spans at most that many). Row ``k`` of the epoch table
+    ``state`` is ``(params, slots, epoch sums, period sums)``, the last two
+    being the float64 :func:`train_step` sums of the epoch and of the range
+    of ``period`` steps in progress. The run's ``sums[k]`` add up
+    :func:`train_step`'s over the steps ``s`` with ``s // period == start //
+    period + k``: each of the :data:`SLOTS` rows covers one range of
+    ``period`` steps (so a run spans at most that many), the first
+    continuing from the period sums, so that a range's sums are the same bits
+    however the call's runs split it. Row ``k`` of the epoch table
     (``[loss sum, correct count, validation loss sum, validation correct
     count]``) is the ``k``-th epoch that ends in this run. ``schedule(epoch)``
     gives an epoch's learning rate; ``validation`` is ``(inputs, targets)``
@@ -212,10 +215,11 @@ def run_steps(state, data, seed, start, steps, batches, batch_size, shuffle, set
         return epoch + 1, params, slots, epoch_sums, sums, table
 
     # The epochs touched: from the one holding step `start` to the one holding step `end - 1`.
+    params, slots, epoch_sums, period_sums = state
+    sums = tf.tensor_scatter_nd_add(tf.zeros([SLOTS, 3], tf.float64), [[0]], [period_sums])
     _, params, slots, epoch_sums, sums, table = tf.while_loop(
         lambda e, *_: e < end_epoch, epoch_body,
-        (first_epoch, *state, tf.zeros([SLOTS, 3], tf.float64),
-         tf.zeros([EPOCH_ROWS, 4], tf.float64)))
+        (first_epoch, params, slots, epoch_sums, sums, tf.zeros([EPOCH_ROWS, 4], tf.float64)))
     return (params, slots, epoch_sums), sums, table
 
 
@@ -226,7 +230,8 @@ class TrainLoop:
     rows, a ``mask`` (1 for real rows), the learning rate, the first global
     step, the number of steps, a shuffle seed, the number of batches per
     epoch, and the :class:`LoopState` (the optimizer's slots, one packed
-    vector per slot, and fed numbers, the epoch in progress' sums, the
+    vector per slot, and fed numbers, the sums of the epoch and of the report
+    range in progress, the
     validation set when there is one). Each step updates on ``batch_size``
     consecutive rows (all rows for full batch), averaging the loss over the
     real ones. Padding beyond the last batch changes nothing: no step reads
@@ -249,6 +254,7 @@ class TrainLoop:
         self.hyper = tf1.placeholder(dtype, [len(rules.HYPER)], name="hyper")
         self.decay_epochs = tf1.placeholder(tf.int64, [], name="decay_epochs")
         self.epoch_sums = tf1.placeholder(tf.float64, [3], name="epoch_sums")
+        self.period_sums = tf1.placeholder(tf.float64, [3], name="period_sums")
         self.validation = [tf1.placeholder(dtype, [None, sizes[0]], name="val_inputs"),
                            tf1.placeholder(dtype, [None, sizes[-1]], name="val_targets")
                            ] if validate else []
@@ -256,7 +262,7 @@ class TrainLoop:
 
         @tf.function(jit_compile=True, autograph=False)
         def run(packed, inputs, targets, mask, learning_rate, start, steps, seed, batches,
-                period, state, hyper, decay_epochs, epoch_sums, *validation):
+                period, state, hyper, decay_epochs, epoch_sums, period_sums, *validation):
             hyper = rules.hyper_tensors(hyper)
             settings = StepSettings(model.activation, model.output, model.loss, trainable,
                                     rule, hyper, block)
@@ -268,7 +274,8 @@ class TrainLoop:
 
             slots = [unpack(state[i], sizes) for i in range(self.slots)]
             (params, slots, epoch_sums), sums, table = run_steps(
-                (unpack(packed, sizes), slots, epoch_sums), (inputs, targets, mask), seed,
+                (unpack(packed, sizes), slots, epoch_sums, period_sums), (inputs, targets, mask),
+                seed,
                 start, steps, batches, batch_size, shuffle, settings, schedule,
                 tuple(validation) if validation else None, period)
             packed_slots = (tf.stack([pack(s) for s in slots]) if slots
@@ -278,7 +285,7 @@ class TrainLoop:
         self.feeds = [model.packed, model.inputs, model.targets, self.mask, self.learning_rate,
                       self.start, self.steps, self.seed, self.batches, self.period, self.state,
                       self.hyper,
-                      self.decay_epochs, self.epoch_sums, *self.validation]
+                      self.decay_epochs, self.epoch_sums, self.period_sums, *self.validation]
         self.outputs = list(run(*self.feeds))
 
     def run(self, session, packed, data, learning_rate, start, steps, seed, batches, period,
@@ -296,7 +303,8 @@ class TrainLoop:
         values = [packed, *data, np.asarray(learning_rate, packed.dtype), np.int64(start),
                   np.int64(steps), seed, np.int64(batches), np.int64(period), state.slots,
                   state.hyper,
-                  np.int64(state.decay_epochs), state.epoch_sums, *state.validation]
+                  np.int64(state.decay_epochs), state.epoch_sums, state.period_sums,
+                  *state.validation]
         shape = self.key + (len(data[0]),) + tuple(len(v) for v in state.validation[:1])
         packed, slots, epoch_sums, sums, table = self.model.run(
             session, self.outputs, self.feeds, values, shape)
@@ -308,6 +316,7 @@ class LoopState(NamedTuple):
 
     slots: np.ndarray  # the optimizer's slots, one packed vector per row
     epoch_sums: np.ndarray  # float64 train_step sums of the epoch in progress
+    period_sums: np.ndarray  # float64 train_step sums of the report range in progress
     hyper: np.ndarray  # the optimizer's fed numbers (_optimizers.hyper_values)
     decay_epochs: int
     validation: tuple  # (inputs, targets) arrays, or () without validation
@@ -316,5 +325,6 @@ class LoopState(NamedTuple):
 def fresh_state(rule, options, n_params, dtype, validation):
     """Return the :class:`LoopState` a call starts from: zero slots and sums."""
     return LoopState(np.zeros((rules.slot_count(rule), n_params), dtype), np.zeros(3),
-                     np.asarray(rules.hyper_values(options), dtype), options["decay_epochs"],
+                     np.zeros(3), np.asarray(rules.hyper_values(options), dtype),
+                     options["decay_epochs"],
                      () if validation is None else tuple(validation))

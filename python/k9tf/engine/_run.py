@@ -69,11 +69,12 @@ class Run:
     """One training call in progress: its arguments, the current params and the history.
 
     ``segments`` lists ``(first step, end step, loss sum, correct count,
-    rows)``: the sums of the batches of steps ``first`` to ``end - 1``, each
-    segment within one range of ``period`` steps (``report_every`` when
-    reporting), from which per-record and per-range means are built. With
-    ``epoch_sums`` no segment straddles an epoch's end either, so that
-    per-epoch means can be built too.
+    rows)``: the sums of the batches of steps ``first`` to ``end - 1``, one
+    per finished range of ``period`` steps (``report_every`` when
+    reporting), from which the records' means are built. The compiled loop
+    adds up a range's sums, even across its runs (see
+    :func:`~k9tf.engine._loop.run_steps`), so a record is the same bits
+    however the call is cut into runs.
 
     The compiled loop stops at a record's step only when the record needs the
     weights there (validation, ``report="full"``, the session loop); running
@@ -81,7 +82,7 @@ class Run:
     :data:`~k9tf.engine._feeds.SLOTS` periods apart.
     """
 
-    def __init__(self, args, epoch_sums=False):
+    def __init__(self, args):
         self.args = args
         self.packed = args.packed
         self.history = {"step": [], "cost": [], "train_accuracy": [], "validation_accuracy": [],
@@ -96,8 +97,6 @@ class Run:
         self.segments = []
         every, total = args.report_every, args.total
         self.period = total if every is None else min(every, total)
-        if epoch_sums:
-            self.period = math.gcd(self.period, args.batches)
         self.stops = every is not None and (
             args.validation is not None or args.report == "full" or args.loop == "session")
         self._recorded = (0, 0)  # the last record's step, and the segments averaged so far
@@ -234,19 +233,32 @@ class Run:
             self.packed, self.state, sums, table = loop.run(
                 self.session, self.packed, self._padding, args.learning_rate, step, n,
                 args.seed_pair, args.batches, period, self.state)
-            first = step // period * period
-            for k, row in enumerate(sums[:(step + n - 1) // period - step // period + 1].tolist()):
-                lo, hi = max(step, first + k * period), min(step + n, first + (k + 1) * period)
-                if lo < hi:
-                    self.segments.append((lo, hi, *row))
             self.check_finite(step + n)
             for done in range(epoch, (step + n) // args.batches):
                 self.end_epoch(done, *table[done - epoch].tolist())
+            self._add_segments(step, step + n, sums)
             step += n
             self._running_records(step)
             rate = (time.perf_counter() - began) / n
         self.model.rates[key] = rate
         return step
+
+    def _add_segments(self, start, end, sums):
+        """Keep the run's sums of the ranges it finished; carry the one it left unfinished.
+
+        A range is finished at its last step, at the call's end, or where
+        training stopped early; an unfinished one's sums start the next run's.
+        """
+        period, total = self.period, self.args.total
+        first, carry = start // period * period, np.zeros(3)
+        for k, row in enumerate(sums[:(end - 1) // period - start // period + 1].tolist()):
+            lo = first + k * period
+            hi = min(lo + period, end if self.stopped else total)
+            if hi <= end:
+                self.segments.append((lo, hi, *row))
+            else:
+                carry = np.asarray(row)
+        self.state = self.state._replace(period_sums=carry)
 
     def _advance_session(self, step, mark):
         args = self.args
