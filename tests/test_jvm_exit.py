@@ -48,7 +48,7 @@ CRASH = """
 """
 
 
-@pytest.mark.parametrize("mode", ["jna", "jpype"])
+@pytest.mark.parametrize("mode", MODES)
 def test_exit_during_training_is_prompt(mode):
     process = start(mode, ["-e", EXIT_WHILE_TRAINING])
     watchdog = threading.Timer(300, process.kill)  # a hang fails the test, not the run
@@ -63,6 +63,7 @@ def test_exit_during_training_is_prompt(mode):
         exiting = time.monotonic()
         rest = process.communicate(timeout=120)[0]
         assert process.returncode == 0, rest[-2000:]
+        assert "still run" not in rest  # every call left Python within exit's grace
         # Timed from the exit call, not from the JVM's start and TensorFlow's import:
         assert time.monotonic() - exiting < 45  # the JVM used to wait 60 s for the call
     finally:

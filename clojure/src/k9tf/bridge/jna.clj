@@ -5,14 +5,14 @@
   `k9tf.jvm._native` (see `k9tf.bridge.native`). One interpreter per JVM,
   started on first use and never finalised."
   (:require [k9tf.bridge.env :as env]
+            [k9tf.bridge.gate :as gate]
             [k9tf.bridge.native :as native]
             [k9tf.bridge.protocol :as p]
             [k9tf.codec :as codec])
   (:import (com.sun.jna Function Library Memory NativeLibrary Pointer)
            (com.sun.jna.ptr LongByReference PointerByReference)
            (java.nio.charset StandardCharsets)
-           (java.util.concurrent TimeUnit)
-           (java.util.concurrent.locks ReadWriteLock ReentrantReadWriteLock)))
+           (java.util.concurrent.locks ReadWriteLock)))
 
 (set! *warn-on-reflection* true)
 
@@ -56,8 +56,8 @@
 
 (defonce ^:private interpreter (atom nil))
 
-(defn- with-gil* [{:keys [lib ^ReadWriteLock gate]} f]
-  (let [read-lock (.readLock gate)]
+(defn- with-gil* [{:keys [lib gate]} f]
+  (let [read-lock (.readLock ^ReadWriteLock (:lock gate))]
     (.lock read-lock)
     (try
       (if (native/gil-held? lib)
@@ -91,11 +91,8 @@
 
 (defn- call-native
   "Sends `request` through `k9tf.bridge.native/call`, unless the JVM is exiting."
-  [{:keys [entries ^ReadWriteLock gate]} request read]
-  (let [read-lock (.readLock gate)]
-    (.lock read-lock)
-    (try (native/call entries :jna request read)
-         (finally (.unlock read-lock)))))
+  [{:keys [entries gate]} request read]
+  (gate/through gate :jna #(native/call entries :jna request read)))
 
 (defn- entry-points
   "Returns the C addresses `[call-at fetch-reply]` of k9tf.jvm._native's entry points."
@@ -113,20 +110,6 @@
                [0 1])
          (finally (decref lib addresses)))))
 
-(defn- add-shutdown-hook!
-  "Makes JVM exit interrupt running calls, then wait for them: exiting while a
-  thread holds the GIL would deadlock (TF's atexit handlers want it). It also
-  waits for TensorFlow's background import (`settle`): TensorFlow torn down
-  while it loads fails a fatal check."
-  [{:keys [^ReadWriteLock gate] :as state}]
-  (.addShutdownHook (Runtime/getRuntime)
-                    (Thread. ^Runnable
-                             (fn []
-                               (doseq [f ["interrupt" "settle"]]
-                                 (try (call-bridge state (codec/pack {:fn f :args [] :kwargs {}}))
-                                      (catch Throwable _)))
-                               (.tryLock (.writeLock gate) 30 TimeUnit/SECONDS)))))
-
 (defn- start-interpreter [opts]
   (let [python (env/python-executable opts)
         path (env/libpython-path opts python)
@@ -142,7 +125,7 @@
             (.invokeVoid (function lib "Py_SetProgramName") (object-array [program]))
             (.invokeVoid (function lib "Py_InitializeEx") (object-array [(int 0)]))
             (invoke-ptr lib "PyEval_SaveThread"))
-        state {:lib lib :program program :gate (ReentrantReadWriteLock.) :python python
+        state {:lib lib :program program :gate (gate/gate) :python python
                :libpython path}
         call-fn (with-gil* state
                   (fn []
@@ -157,8 +140,10 @@
                                                                    module "call"))
                            (finally (decref lib module))))))
         addresses (with-gil* state #(entry-points lib))]
-    (doto (assoc state :call-fn call-fn :entries (native/entry-points lib addresses))
-      add-shutdown-hook!)))
+    (let [started (assoc state :call-fn call-fn :entries (native/entry-points lib addresses))]
+      (gate/add-exit-hook! (:gate started) :jna
+                           #(call-bridge started (codec/pack {:fn % :args [] :kwargs {}})))
+      started)))
 
 (defn- interpreter! [opts]
   (or @interpreter

@@ -7,6 +7,7 @@
   of `call_at` cost several conversions and GIL hand-offs.
   libpython-clj is resolved at start, so this namespace loads without it."
   (:require [k9tf.bridge.env :as env]
+            [k9tf.bridge.gate :as gate]
             [k9tf.bridge.native :as native]
             [k9tf.bridge.protocol :as p]
             [k9tf.codec :as codec])
@@ -34,21 +35,7 @@
     (.deleteOnExit dir)
     (str dir)))
 
-(defn- add-shutdown-hook!
-  "Makes JVM exit interrupt running calls and wait for TensorFlow's background
-  import (`settle`): TensorFlow torn down while it loads fails a fatal check.
-  Returns `backend`."
-  [backend]
-  (.addShutdownHook (Runtime/getRuntime)
-                    (Thread. ^Runnable
-                             (fn []
-                               (doseq [f ["interrupt" "settle"]]
-                                 (try (p/-call backend (codec/encode {:fn f :args [] :kwargs {}})
-                                               (constantly nil))
-                                      (catch Throwable _))))))
-  backend)
-
-(defrecord LibpythonBackend [kind opts entries]
+(defrecord LibpythonBackend [kind opts gate entries]
   p/PBridge
   (-start! [b]
     (let [initialize! (resolve-py 'initialize!)
@@ -64,12 +51,16 @@
                                                  {:k9tf/error :backend :backend :libpython-clj
                                                   :python python} e))))
             addresses ((resolve-py '->jvm) ((resolve-py 'call-attr) native-module
-                                                                     "entry_points"))]
-        (add-shutdown-hook!
-         (assoc b :entries (native/entry-points (NativeLibrary/getInstance ^String library)
-                                                addresses))))))
+                                                                     "entry_points"))
+            entries (native/entry-points (NativeLibrary/getInstance ^String library) addresses)]
+        ;; Exit's own calls pass beside the gate it shuts.
+        (gate/add-exit-hook! gate :libpython-clj
+                             #(native/call entries :libpython-clj
+                                           (codec/encode {:fn % :args [] :kwargs {}})
+                                           (constantly nil)))
+        (assoc b :entries entries))))
   (-call [_ request read]
-    (native/call entries :libpython-clj request read))
+    (gate/through gate :libpython-clj #(native/call entries :libpython-clj request read)))
   (-stop! [b] b))
 
 (defn libpython-backend
@@ -78,4 +69,4 @@
     `k9tf.bridge.env/python-executable`)
   * `:libpython` - libpython path (default: `K9TF_LIBPYTHON`, else asked of `:python`)"
   [opts]
-  (map->LibpythonBackend {:kind :libpython-clj :opts opts}))
+  (map->LibpythonBackend {:kind :libpython-clj :opts opts :gate (gate/gate)}))
