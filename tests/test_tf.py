@@ -92,13 +92,11 @@ def test_small_loop_option_is_set_and_changes_only_rounding():
     # The option changes how XLA compiles a loop, not its math: on some CPUs (seen on an AMD
     # EPYC) it changes the last bits of a long online run, never more than rounding. Every
     # process k9tf loads into first sets it, so seeded runs stay bit-identical everywhere.
-    with_option = _weights(None)  # k9tf adds its option
-    again = _weights(None)
+    with_option = _weights(None)  # k9tf adds its option (reruns: see test_determinism)
     xla_default = "--xla_backend_extra_options=xla_cpu_small_while_loop_byte_threshold=1024"
     without = _weights(xla_default)
     assert "small_while_loop_byte_threshold=65536" in with_option["flags"]
     assert without["flags"] == xla_default  # the user's own threshold is left alone
-    assert again["weights"] == with_option["weights"]
     for cell, weights in with_option["weights"].items():
         np.testing.assert_allclose(without["weights"][cell], weights, rtol=1e-4, atol=1e-6,
                                    err_msg=cell)
