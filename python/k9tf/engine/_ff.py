@@ -1,13 +1,11 @@
 """The forward pass: k9's ``ff``."""
 
 import gc
-import math
 import threading
 from contextlib import contextmanager
 
 from ..model import InvalidValue, all_finite, check_inputs, checked_form
 
-_SMALL = 64  # outputs up to this many values are checked as Python floats (faster than numpy)
 _GC_ROWS = 10_000  # outputs this long are turned into lists with the garbage collector paused
 _gc_lock = threading.Lock()
 _gc_pauses = [0, False]  # calls pausing it, whether k9tf turned it off
@@ -90,9 +88,7 @@ def forward(input, network):
 
     with model_for(spec) as (model, session):
         outputs = model.forward(session, params, matrix)
-    finite = (all(map(math.isfinite, outputs.ravel().tolist())) if outputs.size <= _SMALL
-              else all_finite(outputs))
-    if not finite:
+    if not all_finite(outputs):
         raise InvalidValue(None, "ff overflowed: the network's outputs are not finite for this "
                                  "input.")
     return outputs, single

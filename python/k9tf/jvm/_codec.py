@@ -36,7 +36,6 @@ DTYPES = {"f8": np.dtype("<f8"), "i8": np.dtype("<i8")}
 _HEAD = struct.Struct("<I")
 
 
-_SMALL = 64  # blocks up to this many numbers are checked as Python floats (cheaper beside TF)
 
 # One decoder and one encoder for every frame, called at their C entry points: ``json.loads``
 # and ``json.dumps`` with options build new ones per call, which costs more than a small call's
@@ -135,17 +134,10 @@ def _block(obj):
         raise InvalidValue(None, f"bad packed block {obj[ARRAY]!r} in a bridge frame: "
                                   f"{error}.") from None
     array = np.frombuffer(view, dtype, math.prod(shape), start + offset).reshape(shape)
-    if dtype.kind == "f" and not _finite(array):
+    if dtype.kind == "f" and not all_finite(array):
         raise InvalidValue(None, "a packed block in a bridge frame holds NaN or Inf; numbers "
                                 "must be finite.")
     return array
-
-
-def _finite(array):
-    """Return whether float array ``array`` holds only finite numbers."""
-    if array.size <= _SMALL:  # as Python floats: a numpy reduction costs more beside TensorFlow
-        return all(map(math.isfinite, array.ravel().tolist()))
-    return all_finite(array)
 
 
 _DECODER = json.JSONDecoder(object_hook=_block, parse_constant=_refuse_constant)
@@ -191,7 +183,7 @@ def pack(data):
 
     def add(array):
         nonlocal offset
-        if array.dtype.kind == "f" and not _finite(array):
+        if array.dtype.kind == "f" and not all_finite(array):
             raise InvalidValue(None, "NaN or Inf cannot cross the bridge; numbers must be "
                                       "finite.")
         name = "f8" if array.dtype.kind == "f" else "i8"

@@ -279,12 +279,19 @@ def _table(rows, width, dtype, row_name, cell_name, takes):
     return cast
 
 
+_SMALL = 64
+"""Arrays up to this many values are checked as Python floats: beside TensorFlow's calls a
+numpy reduction costs more."""
+
+
 def all_finite(array):
     """Return whether every value of the float ``array`` is finite, in one pass without a copy.
 
     A finite sum answers at once (NaN and Inf propagate through it); a sum
     that overflowed is checked value by value.
     """
+    if array.size <= _SMALL:
+        return all(map(math.isfinite, array.ravel().tolist()))
     with np.errstate(over="ignore", invalid="ignore"):
         if np.isfinite(np.add.reduce(array, axis=None)):
             return True
