@@ -11,8 +11,7 @@
             [k9tf.codec :as codec])
   (:import (com.sun.jna Function Library Memory NativeLibrary Pointer)
            (com.sun.jna.ptr LongByReference PointerByReference)
-           (java.nio.charset StandardCharsets)
-           (java.util.concurrent.locks ReadWriteLock)))
+           (java.nio.charset StandardCharsets)))
 
 (set! *warn-on-reflection* true)
 
@@ -56,38 +55,15 @@
 
 (defonce ^:private interpreter (atom nil))
 
-(defn- with-gil* [{:keys [lib gate]} f]
-  (let [read-lock (.readLock ^ReadWriteLock (:lock gate))]
-    (.lock read-lock)
-    (try
-      (if (native/gil-held? lib)
-        (f) ; Python up the stack holds the GIL already (a JVM hosted by Python)
-        (do (if-let [thread-state (.get ^ThreadLocal native/thread-states)]
-              (.invokeVoid (function lib "PyEval_RestoreThread") (object-array [thread-state]))
-              (invoke-int lib "PyGILState_Ensure")) ; creates this thread's state, kept
-            (try (f)
-                 (finally
-                   (.set ^ThreadLocal native/thread-states (invoke-ptr lib "PyEval_SaveThread"))))))
-      (finally (.unlock read-lock)))))
-
-(defn- reply-bytes
-  "Returns the contents of Python bytes object `reply` as a Java byte array."
-  ^bytes [lib ^Pointer reply]
-  (let [size (.invoke (function lib "PyBytes_Size") Long (object-array [reply]))
-        data (invoke-ptr lib "PyBytes_AsString" reply)]
-    (.getByteArray data 0 (int size))))
-
-(defn- call-bridge [{:keys [lib call-fn] :as state} ^bytes frame]
-  (with-gil* state
-    (fn []
-      (let [arg (checked lib "copy request"
-                         (invoke-ptr lib "PyBytes_FromStringAndSize" frame (long (alength frame))))
-            args (invoke-ptr lib "PyTuple_New" (long 1))]
-        (invoke-int lib "PyTuple_SetItem" args (long 0) arg) ; steals arg
-        (let [reply (invoke-ptr lib "PyObject_CallObject" call-fn args)]
-          (decref lib args)
-          (try (reply-bytes lib (checked lib "k9tf.jvm.call" reply))
-               (finally (decref lib reply))))))))
+(defn- with-gil* [lib f]
+  (if (native/gil-held? lib)
+    (f) ; Python up the stack holds the GIL already (a JVM hosted by Python)
+    (do (if-let [thread-state (.get ^ThreadLocal native/thread-states)]
+          (.invokeVoid (function lib "PyEval_RestoreThread") (object-array [thread-state]))
+          (invoke-int lib "PyGILState_Ensure")) ; creates this thread's state, kept
+        (try (f)
+             (finally
+               (.set ^ThreadLocal native/thread-states (invoke-ptr lib "PyEval_SaveThread")))))))
 
 (defn- call-native
   "Sends `request` through `k9tf.bridge.native/call`, unless the JVM is exiting."
@@ -95,10 +71,15 @@
   (gate/through gate :jna #(native/call entries :jna request read)))
 
 (defn- entry-points
-  "Returns the C addresses `[call-at fetch-reply]` of k9tf.jvm._native's entry points."
-  [lib]
-  (let [module (checked lib "import k9tf.jvm._native"
-                        (invoke-ptr lib "PyImport_ImportModule" "k9tf.jvm._native"))
+  "Returns the C addresses `[call-at fetch-reply]` of k9tf.jvm._native's entry
+  points, or throws ex-info if `python` cannot import k9tf."
+  [lib python]
+  (let [module (or (invoke-ptr lib "PyImport_ImportModule" "k9tf.jvm._native")
+                   (throw (ex-info (str "Python " python " cannot import k9tf: "
+                                        (fetch-error lib) ". Install it (`pip install "
+                                        "k9tf`, or `make setup` in a checkout) or set "
+                                        "K9TF_PYTHON to a Python that has k9tf.")
+                                   {:k9tf/error :backend :backend :jna :python python})))
         f (try (checked lib "getattr entry_points"
                         (invoke-ptr lib "PyObject_GetAttrString" module "entry_points"))
                (finally (decref lib module)))
@@ -125,25 +106,14 @@
             (.invokeVoid (function lib "Py_SetProgramName") (object-array [program]))
             (.invokeVoid (function lib "Py_InitializeEx") (object-array [(int 0)]))
             (invoke-ptr lib "PyEval_SaveThread"))
+        entries (native/entry-points lib (with-gil* lib #(entry-points lib python)))
         state {:lib lib :program program :gate (gate/gate) :python python
-               :libpython path}
-        call-fn (with-gil* state
-                  (fn []
-                    (let [module (invoke-ptr lib "PyImport_ImportModule" "k9tf.jvm")]
-                      (when-not module
-                        (throw (ex-info (str "Python " python " cannot import k9tf: "
-                                             (fetch-error lib) ". Install it (`pip install "
-                                             "k9tf`, or `make setup` in a checkout) or set "
-                                             "K9TF_PYTHON to a Python that has k9tf.")
-                                        {:k9tf/error :backend :backend :jna :python python})))
-                      (try (checked lib "getattr call" (invoke-ptr lib "PyObject_GetAttrString"
-                                                                   module "call"))
-                           (finally (decref lib module))))))
-        addresses (with-gil* state #(entry-points lib))]
-    (let [started (assoc state :call-fn call-fn :entries (native/entry-points lib addresses))]
-      (gate/add-exit-hook! (:gate started) :jna
-                           #(call-bridge started (codec/pack {:fn % :args [] :kwargs {}})))
-      started)))
+               :libpython path :entries entries}]
+    ;; Exit's own calls pass beside the gate it shuts.
+    (gate/add-exit-hook! (:gate state) :jna
+                         #(native/call entries :jna (codec/encode {:fn % :args [] :kwargs {}})
+                                       (constantly nil)))
+    state))
 
 (defn- interpreter! [opts]
   (or @interpreter
