@@ -7,8 +7,7 @@
   (:require [k9tf.bridge.env :as env]
             [k9tf.bridge.gate :as gate]
             [k9tf.bridge.native :as native]
-            [k9tf.bridge.protocol :as p]
-            [k9tf.codec :as codec])
+            [k9tf.bridge.protocol :as p])
   (:import (com.sun.jna Function Library Memory NativeLibrary Pointer)
            (com.sun.jna.ptr LongByReference PointerByReference)
            (java.nio.charset StandardCharsets)))
@@ -109,10 +108,7 @@
         entries (native/entry-points lib (with-gil* lib #(entry-points lib python)))
         state {:lib lib :program program :gate (gate/gate) :python python
                :libpython path :entries entries}]
-    ;; Exit's own calls pass beside the gate it shuts.
-    (gate/add-exit-hook! (:gate state) :jna
-                         #(native/call entries :jna (codec/encode {:fn % :args [] :kwargs {}})
-                                       (constantly nil)))
+    (native/add-exit-hook! (:gate state) entries :jna)
     state))
 
 (defn- interpreter! [opts]

@@ -9,8 +9,7 @@
   (:require [k9tf.bridge.env :as env]
             [k9tf.bridge.gate :as gate]
             [k9tf.bridge.native :as native]
-            [k9tf.bridge.protocol :as p]
-            [k9tf.codec :as codec])
+            [k9tf.bridge.protocol :as p])
   (:import (com.sun.jna NativeLibrary)))
 
 (set! *warn-on-reflection* true)
@@ -53,11 +52,7 @@
             addresses ((resolve-py '->jvm) ((resolve-py 'call-attr) native-module
                                                                      "entry_points"))
             entries (native/entry-points (NativeLibrary/getInstance ^String library) addresses)]
-        ;; Exit's own calls pass beside the gate it shuts.
-        (gate/add-exit-hook! gate :libpython-clj
-                             #(native/call entries :libpython-clj
-                                           (codec/encode {:fn % :args [] :kwargs {}})
-                                           (constantly nil)))
+        (native/add-exit-hook! gate entries :libpython-clj)
         (assoc b :entries entries))))
   (-call [_ request read]
     (gate/through gate :libpython-clj #(native/call entries :libpython-clj request read)))

@@ -5,7 +5,9 @@
   request written into native memory and the reply read from it (see
   `k9tf.bridge.buffers`). Each calling JVM thread keeps one Python thread
   state. Internal to the backends."
-  (:require [k9tf.bridge.buffers :as buffers])
+  (:require [k9tf.bridge.buffers :as buffers]
+            [k9tf.bridge.gate :as gate]
+            [k9tf.codec :as codec])
   (:import (com.sun.jna Function Memory NativeLibrary Pointer)))
 
 (set! *warn-on-reflection* true)
@@ -58,3 +60,11 @@
           :else (with-open [big (Memory. n)]
                   (.invokeVoid fetch-reply (object-array [reply big]))
                   (read (.getByteBuffer big 0 n))))))))
+
+(defn add-exit-hook!
+  "Makes JVM exit shut `gate` (see `k9tf.bridge.gate/add-exit-hook!`); exit's
+  own calls into Python go through `entries`, beside the gate they shut."
+  [gate entries backend]
+  (gate/add-exit-hook! gate backend
+                       #(call entries backend (codec/encode {:fn % :args [] :kwargs {}})
+                              (constantly nil))))
